@@ -1,0 +1,1 @@
+namespace Tailor.Local; internal static class Placeholder { }

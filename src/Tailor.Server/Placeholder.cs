@@ -1,0 +1,1 @@
+namespace Tailor.Server; internal static class Placeholder { }

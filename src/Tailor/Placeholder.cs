@@ -1,0 +1,1 @@
+namespace Tailor; internal static class Placeholder { }
