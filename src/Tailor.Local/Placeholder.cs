@@ -1,1 +1,0 @@
-namespace Tailor.Local; internal static class Placeholder { }

@@ -1,1 +1,0 @@
-namespace Tailor.Server; internal static class Placeholder { }

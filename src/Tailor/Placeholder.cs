@@ -1,1 +1,0 @@
-namespace Tailor; internal static class Placeholder { }
