@@ -1,0 +1,98 @@
+using Microsoft.Data.Sqlite;
+
+namespace Tailor.Store.Sqlite;
+
+/// <summary>
+/// The schema of the embedded store as an ordered list of migrations. Each runs once, in order, in its
+/// own transaction, and is recorded in <c>schema_migrations</c>; a database made by a newer Tailor is refused.
+/// </summary>
+internal static class SqliteMigrations
+{
+    /// <summary>Append only: never edit a migration that has shipped.</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> All { get; } =
+    [
+        (1, "interactions", """
+            CREATE TABLE interactions (
+                id                TEXT PRIMARY KEY,
+                started_at_ms     INTEGER NOT NULL,
+                completed_at_ms   INTEGER,
+                source            TEXT NOT NULL,
+                route             TEXT,
+                provider          TEXT,
+                model_id          TEXT,
+                prompt_id         TEXT,
+                prompt_version    TEXT,
+                key_id            TEXT,
+                session_id        TEXT,
+                request_json      TEXT NOT NULL,
+                options_json      TEXT,
+                response_json     TEXT NOT NULL,
+                finish_reason     TEXT,
+                input_tokens      INTEGER,
+                output_tokens     INTEGER,
+                streamed          INTEGER NOT NULL,
+                latency_ms        REAL,
+                ttft_ms           REAL,
+                status            TEXT NOT NULL,
+                error             TEXT,
+                metadata_json     TEXT
+            ) STRICT;
+            CREATE INDEX ix_interactions_started ON interactions (started_at_ms);
+            CREATE INDEX ix_interactions_route_started ON interactions (route, started_at_ms);
+            CREATE INDEX ix_interactions_session ON interactions (session_id) WHERE session_id IS NOT NULL;
+            CREATE TABLE prompt_versions (
+                version           TEXT PRIMARY KEY,
+                prompt_id         TEXT NOT NULL,
+                text              TEXT NOT NULL,
+                first_seen_ms     INTEGER NOT NULL
+            ) STRICT;
+            """),
+    ];
+
+    public static int LatestVersion => All[^1].Version;
+
+    public static void Apply(SqliteConnection connection, TimeProvider time, string path)
+    {
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        int current;
+        using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+            current = Convert.ToInt32(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (current > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"{path}: the store's schema is version {current}, newer than this Tailor understands ({LatestVersion}). Upgrade Tailor to open it.");
+        }
+
+        foreach (var (version, name, sql) in All.Where(m => m.Version > current))
+        {
+            using var tx = connection.BeginTransaction();
+            using (var migrate = connection.CreateCommand())
+            {
+                migrate.Transaction = tx;
+                migrate.CommandText = sql;
+                migrate.ExecuteNonQuery();
+            }
+            using (var record = connection.CreateCommand())
+            {
+                record.Transaction = tx;
+                record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES ($v, $n, $t)";
+                record.Parameters.AddWithValue("$v", version);
+                record.Parameters.AddWithValue("$n", name);
+                record.Parameters.AddWithValue("$t", time.GetUtcNow().ToUnixTimeMilliseconds());
+                record.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.AI;
+using Tailor.Store;
+using Tailor.Store.Sqlite;
+
+namespace Tailor.Tests.Store;
+
+public sealed class SqliteInteractionStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tailor-store-").FullName;
+    private string DbPath => Path.Combine(_dir, ".tailor", "tailor.db");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static Interaction Sample(string id, DateTimeOffset at, string source = "ask", string? route = "baseline") => new()
+    {
+        Id = id,
+        StartedAt = at,
+        CompletedAt = at.AddMilliseconds(420),
+        Source = source,
+        Route = route,
+        Provider = "openai-compatible",
+        ModelId = "tiny-1",
+        PromptId = "support",
+        PromptVersion = "abc123def456",
+        PromptText = "You are the support assistant.",
+        SessionId = "S1",
+        Request = [new ChatMessage(ChatRole.User, "How do refunds work?")],
+        RequestOptionsJson = """{"temperature":0.2}""",
+        Response =
+        [
+            new ChatMessage(ChatRole.Assistant,
+            [
+                new TextContent("Let me check."),
+                new FunctionCallContent("call_1", "lookup_policy", new Dictionary<string, object?> { ["topic"] = "refunds" }),
+            ]),
+        ],
+        FinishReason = "tool_calls",
+        InputTokens = 12,
+        OutputTokens = 7,
+        Streamed = true,
+        LatencyMs = 420.5,
+        TimeToFirstTokenMs = 80.25,
+        Status = InteractionStatus.Ok,
+        MetadataJson = """{"moderation":"clean"}""",
+    };
+
+    [Fact]
+    public async Task A_recorded_interaction_reads_back_field_for_field_after_reopening()
+    {
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        await using (var store = SqliteInteractionStore.Open(DbPath))
+        {
+            await store.RecordAsync(Sample("01JDKZ0000000000000000000A", at));
+        }
+
+        await using var reopened = SqliteInteractionStore.Open(DbPath);
+        var read = await reopened.GetAsync("01JDKZ0000000000000000000A");
+
+        Assert.NotNull(read);
+        Assert.Equal(at, read.StartedAt);
+        Assert.Equal(at.AddMilliseconds(420), read.CompletedAt);
+        Assert.Equal("ask", read.Source);
+        Assert.Equal("baseline", read.Route);
+        Assert.Equal("tiny-1", read.ModelId);
+        Assert.Equal("abc123def456", read.PromptVersion);
+        Assert.Equal("You are the support assistant.", read.PromptText);
+        Assert.Equal("How do refunds work?", Assert.Single(read.Request).Text);
+        var answer = Assert.Single(read.Response);
+        Assert.Equal(ChatRole.Assistant, answer.Role);
+        Assert.Equal("Let me check.", answer.Text);
+        var call = Assert.Single(answer.Contents.OfType<FunctionCallContent>());
+        Assert.Equal("lookup_policy", call.Name);
+        Assert.Equal("refunds", call.Arguments!["topic"]!.ToString());
+        Assert.Equal("tool_calls", read.FinishReason);
+        Assert.Equal(12, read.InputTokens);
+        Assert.Equal(7, read.OutputTokens);
+        Assert.True(read.Streamed);
+        Assert.Equal(420.5, read.LatencyMs);
+        Assert.Equal(80.25, read.TimeToFirstTokenMs);
+        Assert.Equal("""{"temperature":0.2}""", read.RequestOptionsJson);
+        Assert.Equal("""{"moderation":"clean"}""", read.MetadataJson);
+    }
+
+    [Fact]
+    public async Task The_database_is_in_WAL_mode_with_full_sync_and_schema_at_the_latest_migration()
+    {
+        await using var store = SqliteInteractionStore.Open(DbPath);
+        await store.RecordAsync(Sample("01JDKZ0000000000000000000A", DateTimeOffset.UnixEpoch));
+
+        await using var connection = new SqliteConnection($"Data Source={DbPath}");
+        await connection.OpenAsync();
+        using var mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync());
+        using var versions = connection.CreateCommand();
+        versions.CommandText = "SELECT group_concat(version) FROM schema_migrations ORDER BY version";
+        Assert.Equal(string.Join(",", SqliteMigrations.All.Select(m => m.Version)), (string?)await versions.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_Tailor_is_refused_with_a_clear_message()
+    {
+        await using (SqliteInteractionStore.Open(DbPath)) { }
+        await using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var bump = connection.CreateCommand();
+            bump.CommandText = "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (999, 'future', 0)";
+            await bump.ExecuteNonQueryAsync();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => SqliteInteractionStore.Open(DbPath));
+        Assert.Contains("version 999", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Upgrade Tailor", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Queries_filter_and_return_newest_first()
+    {
+        await using var store = SqliteInteractionStore.Open(DbPath);
+        var t0 = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        await store.RecordAsync(Sample("01A", t0, source: "chat", route: "baseline"));
+        await store.RecordAsync(Sample("01B", t0.AddMinutes(1), source: "ask", route: "baseline"));
+        await store.RecordAsync(Sample("01C", t0.AddMinutes(2), source: "ask", route: "candidate") with { Status = InteractionStatus.Error, Error = "boom" });
+
+        var asks = await store.QueryAsync(new InteractionQuery { Source = "ask" }).Select(i => i.Id).ToListAsync();
+        var sinceOneMinute = await store.QueryAsync(new InteractionQuery { Since = t0.AddMinutes(1) }).Select(i => i.Id).ToListAsync();
+        var errors = await store.QueryAsync(new InteractionQuery { Status = InteractionStatus.Error }).Select(i => i.Error).ToListAsync();
+
+        Assert.Equal(["01C", "01B"], asks);
+        Assert.Equal(["01C", "01B"], sinceOneMinute);
+        Assert.Equal(["boom"], errors);
+        Assert.Equal(2, await store.CountAsync(new InteractionQuery { Route = "baseline" }));
+        Assert.Equal(3, await store.CountAsync());
+        Assert.Equal(["01C"], await store.QueryAsync(new InteractionQuery { Limit = 1 }).Select(i => i.Id).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_lose_nothing()
+    {
+        await using var store = SqliteInteractionStore.Open(DbPath);
+        var ids = new UlidGenerator();
+        var writes = Enumerable.Range(0, 200).Select(i =>
+            Task.Run(async () => await store.RecordAsync(Sample(ids.Next(), DateTimeOffset.UnixEpoch.AddSeconds(i)))));
+        await Task.WhenAll(writes);
+
+        Assert.Equal(200, await store.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_prompt_version_is_stored_once_however_often_it_is_used()
+    {
+        await using (var store = SqliteInteractionStore.Open(DbPath))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                await store.RecordAsync(Sample($"01{i}", DateTimeOffset.UnixEpoch.AddSeconds(i)));
+            }
+        }
+        await using var connection = new SqliteConnection($"Data Source={DbPath}");
+        await connection.OpenAsync();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM prompt_versions";
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+    }
+}
