@@ -62,5 +62,5 @@ internal static class CategoryNames
     public static string Hint(string category) =>
         Suggestion(category) is { } meant
             ? $"did you mean '{meant}'?"
-            : "see the category list in docs/spec.md, or run 'tailor moderation categories'";
+            : "the canonical categories are listed in docs/spec.md (policies)";
 }
