@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Tailor.Providers.OpenAI.Wire;
+
+namespace Tailor.Providers.OpenAI.Mapping;
+
+/// <summary>
+/// Tool-call arguments: on the wire a JSON object encoded as a string, in MEAI a dictionary.
+/// Parsed values stay <see cref="JsonElement"/>s, which MEAI's function binding accepts.
+/// </summary>
+internal static class ToolCallArguments
+{
+    public static FunctionCallContent ToContent(string callId, string name, string? arguments) =>
+        // CreateFromParsedArguments records a parse failure on the content instead of throwing,
+        // so a model that emits broken JSON still yields a call the caller can report back.
+        FunctionCallContent.CreateFromParsedArguments(arguments ?? "", callId, name, Parse);
+
+    public static string Serialize(IDictionary<string, object?>? arguments)
+    {
+        if (arguments is null)
+        {
+            return "{}";
+        }
+
+        return JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+    }
+
+    private static Dictionary<string, object?>? Parse(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return [];
+        }
+
+        var parsed = JsonSerializer.Deserialize(json, OpenAIJsonContext.Default.DictionaryStringJsonElement);
+        return parsed?.ToDictionary(pair => pair.Key, pair => (object?)pair.Value);
+    }
+}
