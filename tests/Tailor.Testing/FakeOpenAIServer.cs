@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -164,6 +166,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     private static async Task StreamAsync(HttpContext context, FakeReply reply, IEnumerable<string> chunks, CancellationToken aborted)
     {
+        if (reply.CutAfterChunks is { } cutAfter)
+        {
+            await StreamThenCrashAsync(context, reply, chunks.Take(cutAfter), aborted);
+            return;
+        }
+
         context.Response.StatusCode = reply.StatusCode;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -172,12 +180,6 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var sent = 0;
         foreach (var chunk in chunks)
         {
-            if (sent == reply.CutAfterChunks)
-            {
-                context.Abort();
-                return;
-            }
-
             if (sent == reply.StallAfterChunks)
             {
                 await WaitUntilAbortedAsync(aborted);
@@ -189,13 +191,39 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             sent++;
         }
 
-        if (sent == reply.CutAfterChunks)
+        await context.Response.WriteAsync("data: [DONE]\n\n", aborted);
+    }
+
+    /// <summary>
+    /// Sends the first chunks and then ends the connection the way a crashing server does: the body breaks off in
+    /// the middle of its chunked encoding. The bytes go straight to the socket, followed by a half-close (FIN), so the
+    /// client is sure to read every chunk before the break; Kestrel's own abort resets the connection, and a reset may
+    /// discard data the client has not read yet.
+    /// </summary>
+    private static async Task StreamThenCrashAsync(HttpContext context, FakeReply reply, IEnumerable<string> chunks, CancellationToken aborted)
+    {
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket
+            ?? throw new InvalidOperationException("CutAfterChunks needs Kestrel's socket transport");
+
+        var wire = new StringBuilder();
+        wire.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {reply.StatusCode} OK\r\n");
+        wire.Append("Content-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n");
+        foreach (var (name, value) in reply.Headers)
         {
-            context.Abort();
-            return;
+            wire.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
         }
 
-        await context.Response.WriteAsync("data: [DONE]\n\n", aborted);
+        wire.Append("\r\n");
+        foreach (var chunk in chunks)
+        {
+            var payload = $"data: {chunk}\n\n";
+            wire.Append(CultureInfo.InvariantCulture, $"{Encoding.UTF8.GetByteCount(payload):x}\r\n{payload}\r\n");
+        }
+
+        await socket.SendAsync(Encoding.UTF8.GetBytes(wire.ToString()), SocketFlags.None, aborted);
+        socket.Shutdown(SocketShutdown.Send);
+        await WaitUntilAbortedAsync(aborted);
+        context.Abort();
     }
 
     private static async Task WriteAsync(HttpContext context, FakeReply reply, string contentType, string body)
