@@ -342,7 +342,7 @@ public sealed class OpenAICompatibleChatClient : IChatClient
             throw _errors.UnreadableBody(ErrorBody.Parse(body, mediaType).Message ?? "an empty body", mediaType, e);
         }
 
-        throw _errors.UnreadableBody(Shorten(body), mediaType, null);
+        throw _errors.UnreadableBody(ErrorBody.Parse(body, mediaType).Message ?? "an empty body", mediaType, null);
     }
 
     private static string? MediaType(HttpResponseMessage response) => response.Content.Headers.ContentType?.MediaType;

@@ -272,7 +272,7 @@ public static class OpenAIRequestMapping
         null => result.Exception?.Message ?? "",
         string text => text,
         JsonElement element => element.GetRawText(),
-        var value => JsonSerializer.Serialize(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType())),
+        var value => JsonSerializer.Serialize(value, ToolCallArguments.CompactOptions.GetTypeInfo(value.GetType())),
     };
 
     private static ResponseFormat? ToWire(ChatResponseFormat? format) => format switch

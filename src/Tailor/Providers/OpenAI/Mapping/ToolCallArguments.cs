@@ -10,6 +10,9 @@ namespace Tailor.Providers.OpenAI.Mapping;
 /// </summary>
 internal static class ToolCallArguments
 {
+    /// <summary>MEAI's defaults (any argument type serializes) but compact: the wire carries arguments as one-line strings.</summary>
+    internal static JsonSerializerOptions CompactOptions { get; } = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     public static FunctionCallContent ToContent(string callId, string name, string? arguments) =>
         // CreateFromParsedArguments records a parse failure on the content instead of throwing,
         // so a model that emits broken JSON still yields a call the caller can report back.
@@ -22,7 +25,7 @@ internal static class ToolCallArguments
             return "{}";
         }
 
-        return JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        return JsonSerializer.Serialize(arguments, CompactOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
     }
 
     private static Dictionary<string, object?>? Parse(string json)
