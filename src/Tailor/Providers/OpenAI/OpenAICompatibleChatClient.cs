@@ -92,7 +92,7 @@ public sealed class OpenAICompatibleChatClient : IChatClient
             throw _errors.FromStatus((int)response.StatusCode, ErrorBody.Parse(errorBody, MediaType(response)), request.Model, attempts);
         }
 
-        if (MediaType(response) is not "text/event-stream")
+        if (!string.Equals(MediaType(response), "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             // Some servers ignore stream:true and answer in one piece; that answer is still a valid one.
             var completion = ParseCompletion(await ReadBodyAsync(response, cancellationToken), MediaType(response));
