@@ -24,4 +24,7 @@ public sealed class ModelProviderException : Exception
     public int? StatusCode { get; }
 
     public string? Provider { get; }
+
+    /// <summary>How many times the request was sent before giving up, when it was sent at all.</summary>
+    public int? Attempts { get; init; }
 }
