@@ -1,1 +1,3 @@
-return 0;
+using Tailor.Cli;
+
+return await TailorCli.RunAsync(args, CliEnvironment.FromProcess());

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.AI;
+using Tailor.Spec;
+
+namespace Tailor.Chat;
+
+/// <summary>
+/// Builds the <see cref="IChatClient"/> for a model alias of the spec: the provider's client wrapped,
+/// outermost first, in recording and the system prompt. Disposing the result disposes the chain.
+/// </summary>
+public static class ChatPipeline
+{
+    /// <summary>The pipeline for <paramref name="alias"/> (the spec's default model when null).</summary>
+    public static IChatClient Create(TailorSpec spec, string? alias, ChatPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        alias ??= spec.Defaults.Model
+            ?? throw new ArgumentException("No model alias given and the spec names no defaults.model.", nameof(alias));
+        if (!spec.Models.TryGetValue(alias, out var model))
+        {
+            throw new ArgumentException($"The spec has no model alias '{alias}'.", nameof(alias));
+        }
+        return Create(spec, model, options);
+    }
+
+    public static IChatClient Create(TailorSpec spec, ModelSpec model, ChatPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var provider = options.Providers.CreateClient(model, options.ProviderContext);
+        var builder = provider.AsBuilder();
+        if (options.Sink is { } sink)
+        {
+            builder.UseRecording(sink, options.TimeProvider, recording =>
+            {
+                recording.Source = options.Source;
+                recording.Route = model.Alias;
+                recording.Provider = model.Provider;
+            });
+        }
+        builder.UseSystemPrompt(spec.PromptFor(model), client => client.Mode = options.PromptMode);
+        return builder.Build();
+    }
+}
