@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.AI;
 using Tailor.Spec;
+using Tailor.Text;
 
 namespace Tailor.Providers;
 
@@ -74,7 +75,7 @@ public sealed class ProviderRegistry
     private ModelProviderException UnknownProvider(ModelSpec model)
     {
         var known = Names;
-        var suggestion = NameSuggestions.Closest(model.Provider, known);
+        var suggestion = Spelling.Closest(model.Provider, known);
         var hint = suggestion is not null
             ? $"did you mean '{suggestion}'? known providers: {string.Join(", ", known)}"
             : $"known providers: {string.Join(", ", known)}";

@@ -1,6 +1,7 @@
 using Tailor.Spec.Files;
 using Tailor.Spec.Loading;
 using Tailor.Spec.Yaml;
+using Tailor.Text;
 
 namespace Tailor.Spec.Coverage;
 

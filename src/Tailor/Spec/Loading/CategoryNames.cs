@@ -1,4 +1,5 @@
 using Tailor.Moderation;
+using Tailor.Text;
 
 namespace Tailor.Spec.Loading;
 

@@ -1,5 +1,6 @@
 using Tailor.Moderation;
 using Tailor.Spec.Yaml;
+using Tailor.Text;
 
 namespace Tailor.Spec.Loading;
 

@@ -1,3 +1,4 @@
+using Tailor.Text;
 namespace Tailor.Spec.Loading;
 
 /// <summary>Reads a <see cref="PolicyAction"/> written in the spec: allow, flag, redact or block, in any case.</summary>

@@ -1,3 +1,4 @@
+using Tailor.Text;
 namespace Tailor.Spec.Loading;
 
 /// <summary>The model providers a spec can name, and what people write when they mean one of them.</summary>

@@ -1,4 +1,5 @@
 using Tailor.Spec.Yaml;
+using Tailor.Text;
 
 namespace Tailor.Spec.Loading;
 

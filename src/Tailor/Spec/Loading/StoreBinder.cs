@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Tailor.Spec.Yaml;
+using Tailor.Text;
 
 namespace Tailor.Spec.Loading;
 

@@ -1,4 +1,4 @@
-namespace Tailor.Spec.Loading;
+namespace Tailor.Text;
 
 /// <summary>"Did you mean" suggestions: the closest known word, only when it is close.</summary>
 internal static class Spelling
