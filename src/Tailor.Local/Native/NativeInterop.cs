@@ -31,6 +31,21 @@ internal static unsafe partial class NativeInterop
     [LibraryImport(Llama)]
     internal static partial byte* llama_print_system_info();
 
+    [LibraryImport(Llama)]
+    internal static partial nint llama_model_get_vocab(nint model);
+
+    [LibraryImport(Llama)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool llama_vocab_is_eog(nint vocab, int token);
+
+    /// <summary>Loads a LoRA adapter for <paramref name="model"/>; null when the file is not a compatible adapter.</summary>
+    [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint llama_adapter_lora_init(nint model, string path);
+
+    /// <summary>Replaces the context's adapters (all of them, with their scales); 0 on success.</summary>
+    [LibraryImport(Llama)]
+    internal static partial int llama_set_adapters_lora(nint context, nint* adapters, nuint count, float* scales);
+
     /// <summary>Reads a NUL-terminated UTF-8 string owned by the natives.</summary>
     internal static string? Utf8(byte* text) => text == null ? null : Marshal.PtrToStringUTF8((nint)text);
 }
