@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
-using LLama.Native;
 using Microsoft.Extensions.AI;
 
 namespace Tailor.Local.Inference;
@@ -12,11 +10,13 @@ namespace Tailor.Local.Inference;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Thread-safe. Each request rents one of <see cref="LocalChatClientOptions.MaxConcurrentRequests"/> contexts;
-/// more requests wait. Requests run interleaved rather than in parallel: LLamaSharp serialises <c>llama_decode</c>
-/// process-wide, and each decode already uses every core, so on a CPU the pool buys fairness and isolation (one
-/// request's numerics never depend on another's), not throughput. Batched decoding of several sequences in one
-/// call would add throughput for small models; the pool keeps each reply reproducible from its seed alone.
+/// Thread-safe. Each request rents one of <see cref="LocalChatClientOptions.MaxConcurrentRequests"/> contexts
+/// (more requests wait) and decodes token by token on one process-wide decode thread, so concurrent requests
+/// interleave step by step. Why a pool and not batched decoding: LLamaSharp serialises <c>llama_decode</c> process-wide
+/// and each decode already uses every core, so on a CPU parallel contexts would not be faster; a context per request
+/// keeps each reply a function of its prompt and seed alone (no other sequence shares its KV cache or batch), and
+/// LoRA adapters are per context. Batched decoding (many sequences per <c>llama_decode</c>) is the way to more
+/// throughput on small models, at the cost of that isolation.
 /// </para>
 /// <para>Tool calls are not supported; tools in <see cref="ChatOptions"/> are ignored. Disposing the client frees its
 /// contexts, never the shared <see cref="LocalModel"/>.</para>
@@ -61,156 +61,44 @@ public sealed class LocalChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var request = Request.Create(_model, messages.ToList(), options, _options, _options.TimeProvider);
+        var request = GenerationRequest.Create(_model, messages.ToList(), options, _options);
         using var lease = await _pool.RentAsync(cancellationToken);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var generation = new Generation(_model, lease.Context, request);
 
-        // Native decoding blocks; it runs on a thread of its own and hands updates over the channel.
-        var producer = Task.Factory.StartNew(
-            () =>
-            {
-                try
-                {
-                    Generate(lease.Context, request, channel.Writer, stop.Token);
-                    channel.Writer.Complete();
-                }
-                catch (Exception ex)
-                {
-                    channel.Writer.Complete(ex);
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-        try
-        {
-            await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return update;
-            }
-        }
-        finally
-        {
-            // The caller may stop reading early: end generation before the context goes back to the pool.
-            await stop.CancelAsync();
-            await producer;
-        }
-    }
-
-    private void Generate(SafeLLamaContextHandle context, Request request, ChannelWriter<ChatResponseUpdate> output, CancellationToken cancellationToken)
-    {
-        var contextSize = (int)context.ContextSize;
-        var prompt = request.PromptTokens;
-        if (prompt.Length >= contextSize)
-        {
-            throw new ArgumentException($"The prompt is {prompt.Length} tokens; the context holds {contextSize}. Shorten the conversation or raise ContextSize.");
-        }
-
-        using var sampler = SamplerFactory.Create(request.Temperature, request.TopP, request.TopK, request.FrequencyPenalty, request.PresencePenalty, request.Seed);
-        var batch = new LLamaBatch();
-        var batchSize = (int)context.BatchSize;
-        for (var start = 0; start < prompt.Length; start += batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            batch.Clear();
-            var end = Math.Min(prompt.Length, start + batchSize);
-            for (var i = start; i < end; i++)
-            {
-                batch.Add(prompt[i], i, LLamaSeqId.Zero, logits: i == prompt.Length - 1);
-            }
-
-            Decode(context, batch);
-        }
-
-        var decoder = new Utf8TokenDecoder();
-        var filter = new StopSequenceFilter(request.StopSequences);
-        Span<byte> piece = stackalloc byte[256];
-        var position = prompt.Length;
-        var generated = 0;
-        ChatFinishReason finish;
+        // Each step awaits its completion before the next, so when the caller stops early no native work is in
+        // flight and the context can go straight back to the pool.
+        await DecodeThread.Run(generation.Start, cancellationToken);
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var token = (int)sampler.Sample(context, batch.TokenCount - 1);
-            generated++;
-            if (_model.IsEndOfGeneration(token))
+            var (text, finish) = await DecodeThread.Run(generation.Next, cancellationToken);
+            if (text.Length > 0)
             {
-                finish = ChatFinishReason.Stop;
-                break;
+                yield return Update(request, new TextContent(text));
             }
 
-            var length = _model.TokenBytes(token, piece);
-            var text = filter.Push(decoder.Add(length <= piece.Length ? piece[..length] : TokenBytesSlow(token, length)));
-            Emit(output, request, text);
-            if (filter.Stopped)
+            if (finish is not null)
             {
-                finish = ChatFinishReason.Stop;
-                break;
+                var usage = new UsageDetails
+                {
+                    InputTokenCount = request.PromptTokens.Length,
+                    OutputTokenCount = generation.Generated,
+                    TotalTokenCount = request.PromptTokens.Length + generation.Generated,
+                };
+                var last = Update(request, new UsageContent(usage));
+                last.FinishReason = finish;
+                yield return last;
+                yield break;
             }
-
-            if (generated >= request.MaxOutputTokens || position + 1 >= contextSize)
-            {
-                finish = ChatFinishReason.Length;
-                break;
-            }
-
-            batch.Clear();
-            batch.Add(token, position++, LLamaSeqId.Zero, logits: true);
-            Decode(context, batch);
         }
-
-        if (!filter.Stopped)
-        {
-            Emit(output, request, filter.Push(decoder.Flush()) + filter.Flush());
-        }
-
-        output.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails
-        {
-            InputTokenCount = prompt.Length,
-            OutputTokenCount = generated,
-            TotalTokenCount = prompt.Length + generated,
-        })])
-        {
-            ResponseId = request.ResponseId,
-            MessageId = request.MessageId,
-            CreatedAt = request.CreatedAt,
-            ModelId = ModelId,
-            FinishReason = finish,
-        });
     }
 
-    private byte[] TokenBytesSlow(int token, int length)
+    private ChatResponseUpdate Update(GenerationRequest request, AIContent content) => new(ChatRole.Assistant, [content])
     {
-        var buffer = new byte[length];
-        _model.TokenBytes(token, buffer);
-        return buffer;
-    }
-
-    private void Emit(ChannelWriter<ChatResponseUpdate> output, Request request, string text)
-    {
-        if (text.Length == 0)
-        {
-            return;
-        }
-
-        output.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text)
-        {
-            ResponseId = request.ResponseId,
-            MessageId = request.MessageId,
-            CreatedAt = request.CreatedAt,
-            ModelId = ModelId,
-        });
-    }
-
-    private static void Decode(SafeLLamaContextHandle context, LLamaBatch batch)
-    {
-        var result = context.Decode(batch);
-        if (result != DecodeResult.Ok)
-        {
-            throw new InvalidOperationException($"llama_decode failed ({result}).");
-        }
-    }
+        ResponseId = request.ResponseId,
+        MessageId = request.MessageId,
+        CreatedAt = request.CreatedAt,
+        ModelId = ModelId,
+    };
 
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
@@ -234,45 +122,4 @@ public sealed class LocalChatClient : IChatClient
     }
 
     public void Dispose() => _pool.Dispose();
-
-    /// <summary>Everything one generation needs, resolved from the request, the client's defaults and the model.</summary>
-    private sealed record Request(
-        int[] PromptTokens,
-        float Temperature,
-        float? TopP,
-        int? TopK,
-        float? FrequencyPenalty,
-        float? PresencePenalty,
-        uint Seed,
-        int MaxOutputTokens,
-        IReadOnlyList<string> StopSequences,
-        string ResponseId,
-        string MessageId,
-        DateTimeOffset CreatedAt)
-    {
-        public static Request Create(LocalModel model, IList<ChatMessage> messages, ChatOptions? options, LocalChatClientOptions client, TimeProvider time)
-        {
-            var defaults = client.Defaults;
-            var prompt = PromptFormatter.Format(model, messages, options);
-            var tokens = model.Tokenize(prompt, addSpecial: true, parseSpecial: true);
-            if (tokens.Length >= 2 && tokens[0] == model.BosToken && tokens[1] == model.BosToken)
-            {
-                tokens = tokens[1..]; // the template wrote BOS itself
-            }
-
-            return new Request(
-                tokens,
-                options?.Temperature ?? defaults?.Temperature ?? client.DefaultTemperature,
-                options?.TopP ?? defaults?.TopP,
-                options?.TopK ?? defaults?.TopK,
-                options?.FrequencyPenalty ?? defaults?.FrequencyPenalty,
-                options?.PresencePenalty ?? defaults?.PresencePenalty,
-                SamplerFactory.Seed(options, defaults),
-                options?.MaxOutputTokens ?? defaults?.MaxOutputTokens ?? int.MaxValue,
-                [.. options?.StopSequences ?? [], .. defaults?.StopSequences ?? []],
-                "local-" + Guid.NewGuid().ToString("N"),
-                "msg-" + Guid.NewGuid().ToString("N"),
-                time.GetUtcNow());
-        }
-    }
 }

@@ -195,9 +195,20 @@ public static class TokenizerTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var current = pairCounts.GetValueOrDefault(best);
-            if (banned.Contains(best) || current != priority.Count)
+            if (banned.Contains(best))
             {
-                continue; // stale: a fresher entry for this pair is (or was) queued
+                continue;
+            }
+
+            if (current != priority.Count)
+            {
+                // Stale entry. A count that grew was queued when it grew; one that shrank is queued again now.
+                if (current < priority.Count && current > 0)
+                {
+                    queue.Enqueue(best, (current, priority.Text));
+                }
+
+                continue;
             }
 
             if (current < options.MinPairCount)

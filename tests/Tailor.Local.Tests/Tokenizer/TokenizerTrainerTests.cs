@@ -37,6 +37,18 @@ public class TokenizerTrainerTests
     }
 
     [Fact]
+    public void A_pair_whose_count_shrank_after_a_merge_is_still_learned()
+    {
+        // "bc" (35) merges first; that leaves "ab" with 12 of its 17 occurrences, which must still be merged.
+        string[] corpus = [.. Enumerable.Repeat("bc", 30), .. Enumerable.Repeat("abc", 5), .. Enumerable.Repeat("abd", 12)];
+
+        var vocabulary = TokenizerTrainer.Train(corpus, new TokenizerTrainerOptions { VocabularySize = 300 }, TestContext.Current.CancellationToken);
+
+        var pieces = vocabulary.Tokens.Skip(261).ToList();
+        Assert.Equal(["bc", "ab", "abd", "abc"], pieces.Take(4));
+    }
+
+    [Fact]
     public void Is_deterministic()
     {
         var options = new TokenizerTrainerOptions { VocabularySize = 400 };
