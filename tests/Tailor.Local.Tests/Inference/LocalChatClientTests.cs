@@ -226,3 +226,26 @@ public sealed class LocalChatClientTests : IDisposable
         Assert.True(response.Usage!.OutputTokenCount is > 0 and <= 10);
     }
 }
+
+public sealed class ForeignTemplateTests
+{
+    [Fact]
+    public async Task A_model_with_another_template_is_formatted_by_llama_cpp()
+    {
+        using var dir = new TempDirectory();
+        var v = TestModels.Vocabulary;
+        const string mistral = "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}";
+        var vocabulary = new LlamaVocabulary(v.Tokens, v.Scores, v.Types, v.BosId, v.EosId, v.UnknownId, v.EndOfTurnId, addBos: true, chatTemplate: mistral);
+        var path = dir.File("mistral-style.gguf");
+        LlamaModelFile.Write(path, LlamaModelWeights.CreateRandom(TestModels.TinyConfig, seed: 9), vocabulary, "mistral-style");
+        using var model = LocalModel.Load(path);
+        using var client = new LocalChatClient(model, new LocalChatClientOptions { ContextSize = 256 });
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hello there")], new ChatOptions { Temperature = 0f, MaxOutputTokens = 5 }, TestContext.Current.CancellationToken);
+
+        // llama.cpp recognises [INST] as the llama 2 family: "[INST] Hello there [/INST]", BOS added by the tokenizer.
+        var expected = model.Tokenize("[INST] Hello there [/INST]", addSpecial: true, parseSpecial: true);
+        Assert.Equal(expected.Length, response.Usage!.InputTokenCount);
+        Assert.Equal(mistral, model.ChatTemplate);
+    }
+}

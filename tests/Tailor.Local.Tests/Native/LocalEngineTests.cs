@@ -54,4 +54,19 @@ public class LocalEngineTests
         Assert.NotNull(location);
         Assert.Equal("application", location.Source);
     }
+
+    [Fact]
+    public void Also_finds_the_natives_in_the_nuget_cache()
+    {
+        var variant = CpuVariantDetector.Detect();
+
+        var cached = NativeLibraryLocator.Candidates(variant).Where(c => c.Location.Source == "nuget-cache").ToList();
+
+        Assert.Contains(cached, c => c.Complete && c.Location.Variant == variant
+            && c.Location.Directory.Contains(Path.Combine("llamasharp.backend.cpu", "0.30.0"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Variant_folders_are_tried_from_the_best_down() =>
+        Assert.Equal([CpuVariant.Avx2, CpuVariant.Avx, CpuVariant.NoAvx], CpuVariantDetector.FallbackOrder(CpuVariant.Avx2));
 }
