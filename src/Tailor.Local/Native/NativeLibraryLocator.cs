@@ -1,5 +1,4 @@
 using System.Reflection;
-using LLama.Native;
 
 namespace Tailor.Local.Native;
 
@@ -86,10 +85,9 @@ public static class NativeLibraryLocator
         }
     }
 
-    /// <summary>The LLamaSharp package version we were built against (the backend package has the same number).</summary>
-    internal static string LLamaSharpVersion()
-    {
-        var version = typeof(NativeApi).Assembly.GetName().Version ?? new Version(0, 30, 0);
-        return version.ToString(3);
-    }
+    /// <summary>The LLamaSharp.Backend.Cpu version Tailor was built against (recorded by the build: LLamaSharp's own assembly version is 0.0.0.0).</summary>
+    internal static string LLamaSharpVersion() =>
+        typeof(NativeLibraryLocator).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "LLamaSharpBackendVersion" && !string.IsNullOrEmpty(a.Value))?.Value
+        ?? throw new InvalidOperationException("Tailor.Local was built without the LLamaSharpBackendVersion metadata.");
 }
