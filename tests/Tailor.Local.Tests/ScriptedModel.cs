@@ -14,12 +14,12 @@ public static class ScriptedModel
 {
     public const string Answer = "The tailor sews a shirt.";
 
-    public static (string Path, string Answer) Write(string path, LlamaVocabulary vocabulary)
+    public static (string Path, string Answer) Write(string path, LlamaVocabulary vocabulary, string answerText = Answer)
     {
         var tokenizer = new LlamaTokenizer(vocabulary);
         var prompt = ChatTemplate.ChatMl.Format([new ChatTurn("user", "anything")]).Text;
         var start = tokenizer.Encode(prompt, parseSpecial: true)[^1];
-        var answer = tokenizer.Encode(Answer, addSpecial: false);
+        var answer = tokenizer.Encode(answerText, addSpecial: false);
         int[] chain = [start, .. answer, vocabulary.EndOfTurnId!.Value];
         if (chain.Distinct().Count() != chain.Length)
         {
@@ -39,6 +39,6 @@ public static class ScriptedModel
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         LlamaModelFile.Write(path, weights, vocabulary, "scripted-tiny");
-        return (path, Answer);
+        return (path, answerText);
     }
 }

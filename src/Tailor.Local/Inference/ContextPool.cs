@@ -15,7 +15,6 @@ internal sealed class ContextPool : IDisposable
     private readonly (nint Adapter, float Scale)[] _adapters;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<SafeLLamaContextHandle> _idle = [];
-    private readonly ConcurrentBag<SafeLLamaContextHandle> _all = [];
     private volatile bool _disposed;
 
     public ContextPool(LocalModel model, int contextSize, int batchSize, int threads, int capacity, (nint Adapter, float Scale)[] adapters)
@@ -33,9 +32,6 @@ internal sealed class ContextPool : IDisposable
         _parameters.no_perf = true;
     }
 
-    /// <summary>Context size actually allocated (llama.cpp may round it up).</summary>
-    public int ContextSize { get; private set; }
-
     public async ValueTask<Lease> RentAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -45,7 +41,6 @@ internal sealed class ContextPool : IDisposable
             if (!_idle.TryTake(out var context))
             {
                 context = Create();
-                _all.Add(context);
             }
 
             context.MemoryClear();
@@ -61,7 +56,6 @@ internal sealed class ContextPool : IDisposable
     private unsafe SafeLLamaContextHandle Create()
     {
         var context = _model.Handle.CreateContext(_parameters);
-        ContextSize = (int)context.ContextSize;
         if (_adapters.Length > 0)
         {
             var pointers = _adapters.Select(a => a.Adapter).ToArray();

@@ -17,7 +17,7 @@ public sealed record LocalChatClientOptions
     /// </summary>
     public int MaxConcurrentRequests { get; init; } = 2;
 
-    /// <summary>CPU threads per decode; null: all cores.</summary>
+    /// <summary>CPU threads per decode; null: all cores. On a machine busy with other work, fewer threads avoid ggml's threads waiting on a descheduled peer (1 thread was the fastest for tiny models on 2 shared cores).</summary>
     public int? Threads { get; init; }
 
     /// <summary>Prompt tokens evaluated per decode call.</summary>

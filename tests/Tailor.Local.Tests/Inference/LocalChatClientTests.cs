@@ -49,6 +49,27 @@ public sealed class LocalChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Characters_spread_over_byte_tokens_stream_whole()
+    {
+        using var dir = new TempDirectory();
+        const string answer = "Tailor ꙮ𝄞!"; // characters the vocabulary lacks: 3 and 4 byte tokens
+        var (path, _) = ScriptedModel.Write(dir.File("bytes.gguf"), TestModels.Vocabulary, answer);
+        Assert.Contains(TestModels.Tokenizer.Encode(answer, addSpecial: false), t => TestModels.Vocabulary.Types[t] == TokenType.Byte);
+        using var model = LocalModel.Load(path);
+        using var client = new LocalChatClient(model, new LocalChatClientOptions { ContextSize = 256 });
+
+        var pieces = new List<string>();
+        await foreach (var update in client.GetStreamingResponseAsync(Question, Greedy, Cancel))
+        {
+            pieces.Add(update.Text);
+        }
+
+        Assert.Equal(answer, string.Concat(pieces));
+        Assert.DoesNotContain(pieces, p => p.Contains('\uFFFD', StringComparison.Ordinal));
+        Assert.Contains("𝄞", pieces);
+    }
+
+    [Fact]
     public async Task Max_output_tokens_ends_with_length_after_exactly_that_many_tokens()
     {
         using var client = new LocalChatClient(_scripted, new LocalChatClientOptions { ContextSize = 256 });
