@@ -1,3 +1,4 @@
+using Tailor.Local.Inference;
 using Tailor.Providers;
 
 namespace Tailor.Cli;
@@ -8,6 +9,8 @@ internal static class CliProviders
     public static ProviderRegistry CreateRegistry()
     {
         var registry = ProviderRegistry.CreateDefault();
+        // The local engine loads its natives lazily, on the first local model a command uses.
+        registry.Register(new LocalModelProvider());
         return registry;
     }
 }

@@ -23,6 +23,7 @@ public static class TailorCli
         root.Subcommands.Add(SpecCommand.Create(env));
         root.Subcommands.Add(AskCommand.Create(env));
         root.Subcommands.Add(ChatCommand.Create(env));
+        root.Subcommands.Add(ModelCommand.Create(env));
         return root;
     }
 
