@@ -1,3 +1,4 @@
+using Tailor.Moderation;
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;

@@ -1,3 +1,4 @@
+using Tailor.Moderation;
 using Tailor.Spec;
 using Tailor.Spec.Coverage;
 

@@ -1,3 +1,4 @@
+using Tailor.Moderation;
 namespace Tailor.Spec.Coverage;
 
 /// <summary>One rule a policy puts into the moderation layer: on this side, content in this category gets this action.</summary>

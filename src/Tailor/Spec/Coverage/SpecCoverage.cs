@@ -1,3 +1,4 @@
+using Tailor.Moderation;
 using Tailor.Spec.Files;
 using Tailor.Spec.Loading;
 using Tailor.Spec.Yaml;

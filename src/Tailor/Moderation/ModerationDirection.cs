@@ -1,4 +1,4 @@
-namespace Tailor.Spec.Coverage;
+namespace Tailor.Moderation;
 
 /// <summary>Which side of the model a moderation rule guards.</summary>
 public enum ModerationDirection

@@ -1,0 +1,29 @@
+namespace Tailor.Moderation;
+
+/// <summary>How strongly a text belongs to one canonical category (<see cref="ModerationCategories"/>).</summary>
+/// <param name="Category">A canonical category id.</param>
+/// <param name="Score">0..1; for rule-based detectors 1 means "found".</param>
+public sealed record CategoryScore(string Category, double Score);
+
+/// <summary>A stretch of the text a detector found, so it can be redacted or shown.</summary>
+/// <param name="Start">Offset in UTF-16 code units.</param>
+/// <param name="Length">Length in UTF-16 code units.</param>
+/// <param name="Category">The canonical category it belongs to.</param>
+/// <param name="Label">What was found, more precisely ("email", "payment_card", "jwt", ...).</param>
+public sealed record TextSpan(int Start, int Length, string Category, string Label);
+
+/// <summary>What one classifier said about one text.</summary>
+public sealed record ModerationResult
+{
+    /// <summary>The classifier that produced it.</summary>
+    public required string Classifier { get; init; }
+
+    /// <summary>Scores for the categories the classifier judged; a category it did not mention was not judged.</summary>
+    public IReadOnlyList<CategoryScore> Scores { get; init; } = [];
+
+    /// <summary>Where in the text the findings are, for detectors that can tell.</summary>
+    public IReadOnlyList<TextSpan> Spans { get; init; } = [];
+
+    /// <summary>The score of <paramref name="category"/>, 0 when not judged.</summary>
+    public double ScoreOf(string category) => Scores.FirstOrDefault(s => s.Category == category)?.Score ?? 0;
+}
