@@ -67,4 +67,17 @@ public sealed record SpecDiagnostic
 
         return text.ToString();
     }
+
+    /// <summary>A diagnostic at a node's position (line and column 0 when there is no node: a whole-file problem).</summary>
+    internal static SpecDiagnostic At(string file, Yaml.SourceMark? at, string field, string message, string? hint, SpecSeverity severity) =>
+        new()
+        {
+            File = file,
+            Line = at?.Line ?? 0,
+            Column = at?.Column ?? 0,
+            Field = field,
+            Message = message,
+            Hint = hint,
+            Severity = severity,
+        };
 }

@@ -179,16 +179,7 @@ public static class SpecCoverage
             : "tags name the objective and policy ids defined in tailor.yaml";
 
     private static SpecDiagnostic Diagnostic(string file, SourceMark? at, string field, string message, string? hint, SpecSeverity severity) =>
-        new()
-        {
-            File = file,
-            Line = at?.Line ?? 0,
-            Column = at?.Column ?? 0,
-            Field = field,
-            Message = message,
-            Hint = hint,
-            Severity = severity,
-        };
+        SpecDiagnostic.At(file, at, field, message, hint, severity);
 
     private static string Plural(long count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 

@@ -29,16 +29,7 @@ internal sealed class SpecReadContext(string displayPath, string fullPath)
         Report(File, at.Start, field, message, hint, SpecSeverity.Warning);
 
     public void Report(string file, SourceMark? at, string field, string message, string? hint, SpecSeverity severity) =>
-        _diagnostics.Add(new SpecDiagnostic
-        {
-            File = file,
-            Line = at?.Line ?? 0,
-            Column = at?.Column ?? 0,
-            Field = field,
-            Message = message,
-            Hint = hint,
-            Severity = severity,
-        });
+        _diagnostics.Add(SpecDiagnostic.At(file, at, field, message, hint, severity));
 
     /// <summary>A path written in the spec, resolved against the project directory.</summary>
     public string FullPathOf(string specPath) => Path.GetFullPath(Path.Combine(ProjectDirectory, specPath));
