@@ -41,7 +41,7 @@ public static class LocalClassifierTrainer
             var (w, b) = Fit(data, fitIndices, buckets.Length, c, options, cancellationToken);
             for (int k = 0; k < c; k++)
             {
-                thresholds[k] = BestThreshold(data, validIndices, w, b, c, k);
+                thresholds[k] = BestThreshold(data, validIndices, w, b, c, k, options);
             }
             progress?.Invoke($"thresholds: tuned on {validIndices.Length} held-out examples");
         }
@@ -144,7 +144,7 @@ public static class LocalClassifierTrainer
         for (int k = 0; k < c; k++)
         {
             int positives = indices.Count(i => data[i].Labels[k]);
-            positiveWeight[k] = positives == 0 ? 1f : Math.Clamp(MathF.Sqrt((indices.Length - positives) / (float)positives), 1f, 8f);
+            positiveWeight[k] = positives == 0 ? 1f : Math.Clamp(MathF.Sqrt((indices.Length - positives) / (float)positives), 1f, (float)options.MaxPositiveWeight);
         }
 
         float lr = (float)options.LearningRate;
@@ -189,7 +189,7 @@ public static class LocalClassifierTrainer
     }
 
     // The threshold with the best F1 on held-out examples; among equal ones, the middle of the run (least fragile).
-    private static double BestThreshold(Example[] data, int[] indices, float[] w, float[] b, int c, int k)
+    private static double BestThreshold(Example[] data, int[] indices, float[] w, float[] b, int c, int k, LocalClassifierTrainingOptions options)
     {
         var scored = indices.Select(i =>
         {
@@ -208,7 +208,8 @@ public static class LocalClassifierTrainer
 
         double bestF1 = -1;
         int bestFrom = 50, bestTo = 50;
-        for (int t = 10; t <= 90; t++)
+        int floor = (int)Math.Round(options.MinThreshold * 100);
+        for (int t = floor; t <= 90; t++)
         {
             double threshold = t / 100.0;
             int tp = scored.Count(s => s.Y && s.P >= threshold);

@@ -21,6 +21,12 @@ public sealed record LocalClassifierTrainingOptions
     /// <summary>Share of groups held out to tune each category's threshold before the final fit on everything.</summary>
     public double ValidationFraction { get; init; } = 0.2;
 
+    /// <summary>Ceiling of the up-weighting of a rare category's positives (√(negatives/positives)).</summary>
+    public double MaxPositiveWeight { get; init; } = 8;
+
+    /// <summary>Lowest threshold the tuning may pick: below it a category flags too much benign text.</summary>
+    public double MinThreshold { get; init; } = 0.1;
+
     /// <summary>Categories to learn; null learns every canonical category.</summary>
     public IReadOnlyList<string>? Categories { get; init; }
 
