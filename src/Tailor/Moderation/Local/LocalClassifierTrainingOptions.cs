@@ -22,10 +22,10 @@ public sealed record LocalClassifierTrainingOptions
     public double ValidationFraction { get; init; } = 0.2;
 
     /// <summary>Ceiling of the up-weighting of a rare category's positives (√(negatives/positives)).</summary>
-    public double MaxPositiveWeight { get; init; } = 8;
+    public double MaxPositiveWeight { get; init; } = 3;
 
     /// <summary>Lowest threshold the tuning may pick: below it a category flags too much benign text.</summary>
-    public double MinThreshold { get; init; } = 0.1;
+    public double MinThreshold { get; init; } = 0.3;
 
     /// <summary>Categories to learn; null learns every canonical category.</summary>
     public IReadOnlyList<string>? Categories { get; init; }
