@@ -225,7 +225,7 @@ public sealed partial class PiiDetector : IModerationClassifier
     [GeneratedRegex(@"(?<![\w(])(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\d-])", RegexOptions.CultureInvariant)]
     private static partial Regex NorthAmericanPhone();
 
-    [GeneratedRegex(@"(?<![\w.-])0\d{1,4}(?:[ .-]\d{2,4}){2,4}(?![\d-]|\.\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w.-]|\d[ .-])0[1-9]\d{0,3}(?:[ .-]\d{2,4}){2,4}(?![\d-]|\.\d)", RegexOptions.CultureInvariant)]
     private static partial Regex LocalPhone();
 
     [GeneratedRegex(@"\b\d{1,5}[A-Za-z]?,? (?:[A-Z][a-z]+\.? ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Square|Sq|Parkway|Pkwy|Highway|Hwy)\b\.?(?:,? (?:Apt|Suite|Unit|Flat)\.? ?\w+)?", RegexOptions.CultureInvariant)]
