@@ -35,7 +35,7 @@ public sealed class LocalClassifierModel
 
     internal LocalClassifierModel(
         IReadOnlyList<string> categories, IReadOnlyList<double> thresholds, ReadOnlySpan<float> bias,
-        int bucketBits, IReadOnlyList<int> buckets, ReadOnlySpan<float> weights, LocalClassifierInfo info, int window = 64)
+        int bucketBits, IReadOnlyList<int> buckets, ReadOnlySpan<float> weights, LocalClassifierInfo info, int window = 16)
     {
         if (categories.Count == 0 || thresholds.Count != categories.Count || bias.Length != categories.Count)
         {
@@ -82,7 +82,7 @@ public sealed class LocalClassifierModel
 
     public int BucketBits { get; }
 
-    /// <summary>Words per scoring window; windows overlap by half.</summary>
+    /// <summary>Words per scoring window (about one sentence, like the training examples); windows overlap by half.</summary>
     public int Window { get; }
 
     public LocalClassifierInfo Info { get; }
@@ -229,12 +229,12 @@ public sealed class LocalClassifierModel
             using var reader = new BinaryReader(zlib, Encoding.UTF8, leaveOpen: true);
             if (reader.ReadUInt32() != Magic)
             {
-                throw new InvalidDataException("not a Tailor moderation classifier (.tmod) file");
+                throw Format("not a Tailor moderation classifier (.tmod) file");
             }
             int version = reader.ReadInt32();
             if (version != FormatVersion)
             {
-                throw new InvalidDataException($"classifier format version {version} is not supported by this Tailor (it reads version {FormatVersion})");
+                throw Format($"classifier format version {version} is not supported by this Tailor (it reads version {FormatVersion})");
             }
             var header = ReadHeader(reader.ReadBytes(reader.ReadInt32()));
             int rows = reader.ReadInt32();
@@ -253,9 +253,10 @@ public sealed class LocalClassifierModel
             }
             return new LocalClassifierModel(header.Categories, header.Thresholds, header.Bias, header.BucketBits, buckets, weights, header.Info, header.Window);
         }
-        catch (Exception ex) when (ex is EndOfStreamException or JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is EndOfStreamException or JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException
+            || (ex is InvalidDataException && !ex.Data.Contains(FormatMarker)))
         {
-            throw new InvalidDataException($"the classifier file is damaged: {ex.Message}", ex);
+            throw new InvalidDataException($"the classifier file is damaged or not a .tmod file: {ex.Message}", ex);
         }
     }
 
@@ -264,6 +265,15 @@ public sealed class LocalClassifierModel
         ArgumentNullException.ThrowIfNull(path);
         using var file = File.OpenRead(path);
         return Load(file);
+    }
+
+    private const string FormatMarker = "tailor.tmod";
+
+    private static InvalidDataException Format(string message)
+    {
+        var error = new InvalidDataException(message);
+        error.Data[FormatMarker] = true;
+        return error;
     }
 
     private static LocalClassifierModel LoadDefault()
@@ -323,7 +333,7 @@ public sealed class LocalClassifierModel
         var root = document.RootElement;
         if (root.GetProperty("char_gram").GetInt32() != FeatureHasher.CharGram)
         {
-            throw new InvalidDataException("the classifier was trained with other features than this Tailor computes");
+            throw Format("the classifier was trained with other features than this Tailor computes");
         }
         var training = root.GetProperty("training");
         return new HeaderData(
