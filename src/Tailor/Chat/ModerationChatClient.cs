@@ -137,12 +137,14 @@ public sealed class ModerationChatClient : DelegatingChatClient
 
         var buffer = new StreamBuffer(this, request, route, Math.Max(0, Lookahead), Math.Max(1, CheckEvery));
         ChatResponseUpdate? last = null;
+        ChatFinishReason? finish = null;
         await using (var updates = base.GetStreamingResponseAsync(toModel, options, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (await updates.MoveNextAsync().ConfigureAwait(false))
             {
                 var update = updates.Current;
                 last = update;
+                finish = update.FinishReason ?? finish;
                 string text = update.Text;
                 if (HasOtherContent(update))
                 {
@@ -172,7 +174,7 @@ public sealed class ModerationChatClient : DelegatingChatClient
         string rest = buffer.Blocked ? "" : await buffer.CheckAsync(final: true, cancellationToken).ConfigureAwait(false);
         var verdict = buffer.Verdict;
         var closing = TextUpdate(last, buffer.Blocked ? buffer.RefusalText : rest);
-        closing.FinishReason = buffer.Blocked ? ChatFinishReason.ContentFilter : last?.FinishReason;
+        closing.FinishReason = buffer.Blocked ? ChatFinishReason.ContentFilter : finish;
         closing.AdditionalProperties ??= [];
         if (inputVerdict is not null)
         {
