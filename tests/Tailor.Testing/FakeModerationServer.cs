@@ -188,18 +188,15 @@ public sealed class FakeModerationServer : IAsyncDisposable
                 values[category] = score;
                 applied[category] = new JsonArray("text");
             }
-            var result = new JsonObject { ["categories"] = flags, ["category_scores"] = values };
-            if (Vendor == ModerationVendor.OpenAI)
-            {
-                result = new JsonObject
+            results.Add(Vendor == ModerationVendor.OpenAI
+                ? new JsonObject
                 {
-                    ["flagged"] = flags.Any(f => f.Value!.GetValue<bool>()),
+                    ["flagged"] = categories.Any(c => (scores.TryGetValue(c, out double s) ? s : 0) >= FlagThreshold),
                     ["categories"] = flags,
                     ["category_scores"] = values,
                     ["category_applied_input_types"] = applied,
-                };
-            }
-            results.Add(result);
+                }
+                : new JsonObject { ["categories"] = flags, ["category_scores"] = values });
         }
         var answer = new JsonObject
         {
