@@ -174,8 +174,14 @@ internal sealed partial class ModerationBinder(SpecReadContext context, Referenc
             case "max":
                 return ModerationCombineMode.Max;
             default:
-                context.Error(node!, section.Field("combine"), $"unknown combine mode '{node!.Value}'",
-                    Spelling.Closest(node.Value, CombineModes) is { } meant ? $"did you mean '{meant}'?" : "use any (each classifier's own threshold) or max (the highest score against one threshold)");
+                string? meant = node!.Value.Trim().ToLowerInvariant() switch
+                {
+                    "maximum" or "highest" or "max_score" => "max",
+                    "or" or "either" or "union" => "any",
+                    var other => Spelling.Closest(other, CombineModes),
+                };
+                context.Error(node, section.Field("combine"), $"unknown combine mode '{node.Value}'",
+                    meant is not null ? $"did you mean '{meant}'?" : "use any (each classifier's own threshold) or max (the highest score against one threshold)");
                 return ModerationCombineMode.Any;
         }
     }
