@@ -19,8 +19,7 @@ internal sealed class ModerationSetup
 
     public Option<string[]> Classifier { get; } = new("--classifier", "-c")
     {
-        Description = "Run only these classifiers (detectors, local, llm-guard, mistral, openai); repeatable. Default: the project's, or detectors and local",
-        AllowMultipleArgumentsPerToken = true,
+        Description = "Run only this classifier (detectors, local, llm-guard, mistral, openai); repeat for several (-c detectors -c local). Default: the project's, or detectors and local",
     };
 
     public Option<string?> Model { get; } = new("--model") { Description = "A trained local classifier (.tmod) to use instead of the shipped one" };
