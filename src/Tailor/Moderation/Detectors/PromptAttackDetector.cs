@@ -22,17 +22,21 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
     private static readonly string[] Categories = [ModerationCategories.PromptAttack];
     private static readonly SearchValues<char> LeetChars = SearchValues.Create("0134578@$!|");
 
+    // Each signal's pattern only runs when one of its words is in the text: a vectorised substring search costs a
+    // fraction of a regex scan, and most messages contain none of them.
     private static readonly Signal[] Signals =
     [
-        new("ignore_instructions", 0.75, IgnoreInstructions()),
-        new("system_prompt_extraction", 0.65, PromptExtraction()),
-        new("jailbreak_persona", 0.6, JailbreakPersona()),
-        new("special_tokens", 0.6, SpecialTokens()),
-        new("fake_role_header", 0.45, FakeRoleHeader()),
-        new("drop_safety", 0.4, DropSafety()),
-        new("new_instructions", 0.35, NewInstructions()),
-        new("decode_and_follow", 0.35, DecodeAndFollow()),
+        new("ignore_instructions", 0.75, IgnoreInstructions(), Words("ignore", "disregard", "forget", "override", "overrule", "bypass", "neglect", "discard", "set aside", "follow", "pay no attention")),
+        new("system_prompt_extraction", 0.65, PromptExtraction(), Words("prompt", "instruction", "system message", "initial message", "above", "before this", "preceding")),
+        new("jailbreak_persona", 0.6, JailbreakPersona(), Words("anything now", "dan", "developer mode", "jailbr", "unfiltered", "uncensored", "unrestricted", "amoral", "rogue", "evil", "unethical", "ethical", "moral", "content", "in character", "confidant", "opposite mode", "gpt", "never refuse")),
+        new("special_tokens", 0.6, SpecialTokens(), Words("<|", "[inst", "[/inst", "<<sys", "<</sys", "system>")),
+        new("fake_role_header", 0.45, FakeRoleHeader(), Words("system", "developer", "##", "end of")),
+        new("drop_safety", 0.4, DropSafety(), Words("restriction", "filter", "guardrail", "censorship", "safeguard", "polic", "limitation", "moderation")),
+        new("new_instructions", 0.35, NewInstructions(), Words("from now on", "your new", "new rule", "you will now", "must obey")),
+        new("decode_and_follow", 0.35, DecodeAndFollow(), Words("base64", "base 64", "rot13", "rot-13", "hex", "binary", "morse", "caesar", "encoded", "encrypted")),
     ];
+
+    private static SearchValues<string> Words(params string[] words) => SearchValues.Create(words, StringComparison.Ordinal);
 
     /// <summary>The weight a disguise (leetspeak, rot13, encoding, look-alike letters, spacing) adds when it hid a signal.</summary>
     public const double DisguiseWeight = 0.2;
@@ -76,15 +80,25 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
             }
 
             // Leetspeak: only signals the plain reading missed count as disguised.
-            if (plain.ContainsAny(LeetChars))
-            {
-                int n2 = TextFolding.Fold(text, folded, origins, leetspeak: true);
-                Scan(folded.AsSpan(0, n2), origins, found, hits, 1.0, "disguise:leetspeak");
-            }
-
-            plain = folded.AsSpan(0, TextFolding.Fold(text, folded, origins));
             ScanSpacedLetters(plain, hits);
             ScanRot13(plain, hits);
+            if (plain.ContainsAny(LeetChars))
+            {
+                char[] leet = ArrayPool<char>.Shared.Rent(Math.Max(1, text.Length));
+                try
+                {
+                    int n2 = TextFolding.Fold(text, leet, default, leetspeak: true);
+                    // Only a reading the folding changed can hide a signal the plain reading missed.
+                    if (!leet.AsSpan(0, n2).SequenceEqual(plain))
+                    {
+                        Scan(leet.AsSpan(0, n2), origins, found, hits, 1.0, "disguise:leetspeak");
+                    }
+                }
+                finally
+                {
+                    ArrayPool<char>.Shared.Return(leet);
+                }
+            }
         }
         finally
         {
@@ -120,6 +134,10 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
     {
         foreach (var signal in Signals)
         {
+            if (!signal.MayMatch(text))
+            {
+                continue;
+            }
             foreach (ValueMatch m in signal.Pattern.EnumerateMatches(text))
             {
                 bool isNew = !hits.ContainsKey(signal.Name);
@@ -148,7 +166,7 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
     // "i g n o r e  a l l  p r e v i o u s ..." → "ignore all previous ...": runs of single letters are joined.
     private static void ScanSpacedLetters(ReadOnlySpan<char> text, Dictionary<string, double> hits)
     {
-        if (!SpacedLetters().IsMatch(text))
+        if (!HasSpacedLetters(text) || !SpacedLetters().IsMatch(text))
         {
             return;
         }
@@ -191,7 +209,7 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
             // Only the strong signals: any text rotated reads as noise, and noise must not add up to an attack.
             foreach (var signal in Signals.AsSpan(0, 3))
             {
-                if (signal.Pattern.IsMatch(span) && !hits.ContainsKey(signal.Name))
+                if (!hits.ContainsKey(signal.Name) && signal.MayMatch(span) && signal.Pattern.IsMatch(span))
                 {
                     hits[signal.Name] = signal.Weight;
                     hits["disguise:rot13"] = DisguiseWeight;
@@ -204,8 +222,47 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
         }
     }
 
+    // Five single letters each followed by one separator: the cheap test before the pattern.
+    private static bool HasSpacedLetters(ReadOnlySpan<char> text)
+    {
+        int run = 0;
+        for (int i = 0; i + 1 < text.Length; i++)
+        {
+            bool single = char.IsAsciiLetter(text[i]) && (i == 0 || !char.IsAsciiLetter(text[i - 1])) && !char.IsAsciiLetter(text[i + 1]);
+            if (single)
+            {
+                if (++run >= 5)
+                {
+                    return true;
+                }
+                i++;
+            }
+            else if (char.IsAsciiLetter(text[i]))
+            {
+                run = 0;
+            }
+        }
+        return false;
+    }
+
+    // The longest run of characters that may belong to a base64 or hex payload.
+    private static int LongestEncodedRun(string text)
+    {
+        int best = 0, run = 0;
+        foreach (char c in text)
+        {
+            run = char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' ? run + 1 : 0;
+            best = Math.Max(best, run);
+        }
+        return best;
+    }
+
     private static void ScanEncodedPayloads(string text, DetectorMatches found, Dictionary<string, double> hits)
     {
+        if (LongestEncodedRun(text) < 24)
+        {
+            return;
+        }
         foreach (ValueMatch m in Base64Run().EnumerateMatches(text))
         {
             if (DecodeBase64(text.AsSpan(m.Index, m.Length)) is { } decoded && ScanOther(TextFolding.Fold(decoded), hits, "disguise:base64"))
@@ -285,7 +342,10 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
         return false;
     }
 
-    private sealed record Signal(string Name, double Weight, Regex Pattern);
+    private sealed record Signal(string Name, double Weight, Regex Pattern, SearchValues<string> Words)
+    {
+        public bool MayMatch(ReadOnlySpan<char> text) => text.ContainsAny(Words);
+    }
 
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
 
