@@ -118,18 +118,6 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
         }
     }
 
-    /// <summary>The signals found in <paramref name="text"/> alone, with their weights (for explanations and tests).</summary>
-    public static IReadOnlyDictionary<string, double> SignalsIn(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var found = new DetectorMatches("prompt_attack");
-        var hits = new Dictionary<string, double>(StringComparer.Ordinal);
-        string folded = TextFolding.Fold(text);
-        int[] origins = Enumerable.Range(0, folded.Length).ToArray();
-        Scan(folded, origins, found, hits, 1.0, null);
-        return hits;
-    }
-
     private static void Scan(ReadOnlySpan<char> text, int[] origins, DetectorMatches? found, Dictionary<string, double> hits, double scale, string? disguise)
     {
         foreach (var signal in Signals)
