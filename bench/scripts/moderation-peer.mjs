@@ -8,7 +8,7 @@ import { Redactor } from '@redactpii/node';
 const dir = process.argv[2];
 const redactor = new Redactor();
 const count = 20000;
-console.log('| part | chars | p50 µs | p99 µs | mean µs | messages/s (1 thread) |');
+console.log('| part | chars | wall p50 µs | wall p99 µs | mean µs | messages/s (1 thread, wall) |');
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const length of [100, 2000]) {
   const messages = JSON.parse(readFileSync(join(dir, `messages-${length}.json`), 'utf8'));

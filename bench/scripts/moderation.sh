@@ -10,7 +10,8 @@ messages="$peers/messages"
 mkdir -p "$peers"
 dotnet build "$root/bench/Tailor.Bench" -c Release -v quiet -nologo > /dev/null
 echo "## Tailor (dotnet $(dotnet --version))"
-taskset -c 0 dotnet "$root/bench/Tailor.Bench/bin/Release/net10.0/Tailor.Bench.dll" moderation-latency --export "$messages"
+# Non-concurrent GC: on one pinned core a background GC thread would only steal time from the thread being timed.
+DOTNET_gcConcurrent=0 taskset -c 0 dotnet "$root/bench/Tailor.Bench/bin/Release/net10.0/Tailor.Bench.dll" moderation-latency --export "$messages"
 if [ ! -d "$peers/node_modules/@redactpii/node" ]; then
   (cd "$peers" && npm install --no-audit --no-fund --silent @redactpii/node@1.0.17 > /dev/null)
 fi
