@@ -1,11 +1,14 @@
 using Microsoft.Extensions.AI;
+using Tailor.Moderation;
 using Tailor.Spec;
 
 namespace Tailor.Chat;
 
 /// <summary>
-/// Builds the <see cref="IChatClient"/> for a model alias of the spec: the provider's client wrapped,
-/// outermost first, in recording and the system prompt. Disposing the result disposes the chain.
+/// Builds the <see cref="IChatClient"/> for a model alias of the spec: the provider's client wrapped, outermost
+/// first, in recording, moderation (when the spec has policies or classifiers) and the system prompt. Recording is
+/// outermost so it stores what the user sent and received, moderation verdicts included; moderation sits outside the
+/// system prompt so it judges the user's words, not the application's. Disposing the result disposes the chain.
 /// </summary>
 public static class ChatPipeline
 {
@@ -37,6 +40,16 @@ public static class ChatPipeline
                 recording.Source = options.Source;
                 recording.Route = model.Alias;
                 recording.Provider = model.Provider;
+            });
+        }
+        if (options.Moderate && (options.Moderator ?? (ModeratorFactory.IsConfigured(spec) ? ModeratorFactory.Create(spec, options.Providers, options.ProviderContext) : null)) is { } moderator)
+        {
+            builder.UseModeration(moderator, moderation =>
+            {
+                moderation.Route = model.Alias;
+                moderation.Lookahead = spec.Moderation.Streaming.Lookahead;
+                moderation.CheckEvery = spec.Moderation.Streaming.CheckEvery;
+                moderation.TimeProvider = options.TimeProvider;
             });
         }
         builder.UseSystemPrompt(spec.PromptFor(model), client => client.Mode = options.PromptMode);

@@ -1,3 +1,4 @@
+using Tailor.Moderation;
 using Tailor.Providers;
 using Tailor.Store;
 
@@ -20,4 +21,10 @@ public sealed class ChatPipelineOptions
     public SystemPromptMode PromptMode { get; init; } = SystemPromptMode.Prepend;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Whether the pipeline moderates at all; off leaves the moderation layer out whatever the spec says.</summary>
+    public bool Moderate { get; init; } = true;
+
+    /// <summary>The moderator to use; null builds one from the spec (<see cref="ModeratorFactory"/>) when it has policies or classifiers.</summary>
+    public Moderator? Moderator { get; init; }
 }

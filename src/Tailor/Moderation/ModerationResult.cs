@@ -24,6 +24,16 @@ public sealed record ModerationResult
     /// <summary>Where in the text the findings are, for detectors that can tell.</summary>
     public IReadOnlyList<TextSpan> Spans { get; init; } = [];
 
+    /// <summary>
+    /// The categories the classifier itself judged present, with its own calibrated thresholds (a vendor's booleans,
+    /// the local model's tuned thresholds, a detector's match). Null when it gives only scores; then a threshold
+    /// from the spec, or 0.5, decides.
+    /// </summary>
+    public IReadOnlyList<string>? Flagged { get; init; }
+
+    /// <summary>Why the classifier could not judge (a vendor error, an answer it could not read); null when it did.</summary>
+    public string? Error { get; init; }
+
     /// <summary>The score of <paramref name="category"/>, 0 when not judged.</summary>
     public double ScoreOf(string category) => Scores.FirstOrDefault(s => s.Category == category)?.Score ?? 0;
 }

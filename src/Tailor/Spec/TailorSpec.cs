@@ -136,7 +136,7 @@ public sealed record DefaultsSpec
     public string? Prompt { get; init; }
 }
 
-/// <summary>The moderation section; the moderation layer gives it its full meaning.</summary>
+/// <summary>The moderation section: which directions are moderated, by which classifiers, with which thresholds.</summary>
 public sealed record ModerationSpec
 {
     public bool Input { get; init; } = true;
@@ -145,6 +145,58 @@ public sealed record ModerationSpec
 
     /// <summary>Score threshold per canonical category (0..1); categories not listed use the classifier's own.</summary>
     public IReadOnlyDictionary<string, double> Thresholds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>How the classifiers' judgements combine into one per category.</summary>
+    public ModerationCombineMode Combine { get; init; } = ModerationCombineMode.Any;
+
+    /// <summary>Whether a classifier that fails (a vendor outage) blocks the message; by default it is let through and the error recorded.</summary>
+    public bool BlockOnError { get; init; }
+
+    /// <summary>How streamed answers are held back while they are checked.</summary>
+    public ModerationStreamingSpec Streaming { get; init; } = new();
+
+    /// <summary>Overrides per route (a model alias, or a gateway route), by route name.</summary>
+    public IReadOnlyDictionary<string, ModerationRouteSpec> Routes { get; init; } = new Dictionary<string, ModerationRouteSpec>();
+}
+
+/// <summary>How several classifiers' judgements of one category combine.</summary>
+public enum ModerationCombineMode
+{
+    /// <summary>The category is present when any classifier judges it present with its own threshold (or the spec's).</summary>
+    Any,
+
+    /// <summary>The category's score is the highest any classifier gave it, compared with the spec's threshold (0.5 by default).</summary>
+    Max,
+}
+
+/// <summary>The look-ahead buffer of streamed output moderation.</summary>
+public sealed record ModerationStreamingSpec
+{
+    /// <summary>Characters of the answer held back from the user until a check has seen what follows them.</summary>
+    public int Lookahead { get; init; } = 160;
+
+    /// <summary>Characters of new text between two checks of a streamed answer.</summary>
+    public int CheckEvery { get; init; } = 80;
+}
+
+/// <summary>Moderation settings that differ on one route; anything not set keeps the section's value.</summary>
+public sealed record ModerationRouteSpec
+{
+    public bool? Input { get; init; }
+    public bool? Output { get; init; }
+
+    /// <summary>Thresholds that replace the section's for these categories on this route.</summary>
+    public IReadOnlyDictionary<string, double> Thresholds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Actions that replace a policy's on this route, by policy id.</summary>
+    public IReadOnlyDictionary<string, PolicyActionOverride> Policies { get; init; } = new Dictionary<string, PolicyActionOverride>();
+}
+
+/// <summary>A policy's actions as changed on one route; null keeps the policy's own.</summary>
+public sealed record PolicyActionOverride
+{
+    public PolicyAction? Input { get; init; }
+    public PolicyAction? Output { get; init; }
 }
 
 /// <summary>One classifier of the moderation layer.</summary>
@@ -156,8 +208,17 @@ public sealed record ClassifierSpec
     /// <summary>Model alias (for <c>llm-guard</c>) or vendor model id.</summary>
     public string? Model { get; init; }
 
-    /// <summary>Trained model file (for <c>local</c>).</summary>
+    /// <summary>Trained model file (for <c>local</c>); null uses the model shipped with Tailor.</summary>
     public string? Path { get; init; }
+
+    /// <summary>API root of a vendor classifier (<c>mistral</c>, <c>openai</c>); null uses the vendor's.</summary>
+    public Uri? BaseUrl { get; init; }
+
+    /// <summary>Environment variable holding a vendor classifier's key; null uses <c>MISTRAL_API_KEY</c> or <c>OPENAI_API_KEY</c>.</summary>
+    public string? ApiKeyEnv { get; init; }
+
+    /// <summary>Thresholds for this classifier only, by category; they win over the section's.</summary>
+    public IReadOnlyDictionary<string, double> Thresholds { get; init; } = new Dictionary<string, double>();
 }
 
 public sealed record EvalsSpec

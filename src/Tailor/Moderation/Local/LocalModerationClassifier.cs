@@ -1,0 +1,48 @@
+namespace Tailor.Moderation.Local;
+
+/// <summary>
+/// The local classifier as a moderation classifier (<c>type: local</c>): scores every category the model knows and
+/// flags those at or above the model's tuned thresholds. Runs in-process in microseconds.
+/// </summary>
+/// <remarks>Thread-safe; <see cref="ClassifyAsync"/> completes synchronously.</remarks>
+public sealed class LocalModerationClassifier : IModerationClassifier
+{
+    public LocalModerationClassifier(LocalClassifierModel model)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+    }
+
+    /// <summary>A classifier over the model shipped with Tailor.</summary>
+    public static LocalModerationClassifier CreateDefault() => new(LocalClassifierModel.Default);
+
+    public LocalClassifierModel Model { get; }
+
+    /// <inheritdoc />
+    public string Name => "local";
+
+    /// <inheritdoc />
+    public ValueTask<ModerationResult> ClassifyAsync(ModerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ValueTask.FromResult(Classify(request.Text));
+    }
+
+    public ModerationResult Classify(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int n = Model.Categories.Count;
+        Span<float> probabilities = stackalloc float[n];
+        Model.Predict(text, probabilities);
+        var scores = new CategoryScore[n];
+        var flagged = new List<string>();
+        for (int k = 0; k < n; k++)
+        {
+            scores[k] = new CategoryScore(Model.Categories[k], Math.Round(probabilities[k], 4));
+            if (probabilities[k] >= Model.Thresholds[k])
+            {
+                flagged.Add(Model.Categories[k]);
+            }
+        }
+        return new ModerationResult { Classifier = Name, Scores = scores, Flagged = flagged };
+    }
+}

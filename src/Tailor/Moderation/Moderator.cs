@@ -1,0 +1,179 @@
+using Tailor.Moderation.Policies;
+using Tailor.Spec;
+
+namespace Tailor.Moderation;
+
+/// <summary>
+/// Runs the configured classifiers on a text and decides, with the policy, what happens to it: the moderation
+/// layer without the chat plumbing. <see cref="Chat.ModerationChatClient"/> uses it on both sides of a model;
+/// <c>tailor moderation check</c> and the gateway call it directly.
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe; classifiers run concurrently for one text. A classifier that throws (other than for the
+/// caller's cancellation) becomes a result with <see cref="ModerationResult.Error"/>; see <see cref="ModeratorOptions.BlockOnError"/>.</para>
+/// <para>
+/// A category is found, in <see cref="ModerationCombineMode.Any"/> mode, when any classifier's score reaches its threshold:
+/// the classifier's own setting, else the route's, else the layer's, else the classifier's own judgement
+/// (<see cref="ModerationResult.Flagged"/>), else <see cref="ModeratorOptions.DefaultThreshold"/>. In
+/// <see cref="ModerationCombineMode.Max"/> mode the highest score is compared with the route's or layer's threshold, else the default.
+/// </para>
+/// </remarks>
+public sealed class Moderator
+{
+    private readonly ConfiguredClassifier[] _classifiers;
+    private readonly ModeratorOptions _options;
+
+    public Moderator(IEnumerable<ConfiguredClassifier> classifiers, ModerationPolicy policy, ModeratorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(classifiers);
+        _classifiers = classifiers.ToArray();
+        Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+        _options = options ?? new ModeratorOptions();
+    }
+
+    public ModerationPolicy Policy { get; }
+
+    public IReadOnlyList<ConfiguredClassifier> Classifiers => _classifiers;
+
+    /// <summary>Classifies <paramref name="request"/> with every classifier and decides.</summary>
+    public async ValueTask<ModerationVerdict> ModerateAsync(ModerationRequest request, string? route = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        long started = _options.TimeProvider.GetTimestamp();
+        var pending = new ValueTask<ModerationResult>[_classifiers.Length];
+        for (int i = 0; i < _classifiers.Length; i++)
+        {
+            pending[i] = RunAsync(_classifiers[i].Classifier, request, cancellationToken);
+        }
+
+        var results = new ModerationResult[_classifiers.Length];
+        for (int i = 0; i < pending.Length; i++)
+        {
+            results[i] = await pending[i].ConfigureAwait(false);
+        }
+
+        return Decide(request, results, route, _options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>The verdict for results already in hand (one per configured classifier, in order).</summary>
+    public ModerationVerdict Decide(ModerationRequest request, IReadOnlyList<ModerationResult> results, string? route = null, double elapsedMs = 0)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(results);
+        var routeThresholds = Policy.RouteThresholds(route);
+        var findings = new List<ModerationFinding>();
+        foreach ((string category, _) in ModerationCategories.All)
+        {
+            if (Judge(category, results, routeThresholds) is { } found)
+            {
+                var decision = Policy.Decide(category, request.Direction, route);
+                findings.Add(new ModerationFinding(category, found.Score, found.Threshold, decision.Action, found.Classifiers, decision.PolicyIds));
+            }
+        }
+
+        var action = PolicyAction.Allow;
+        string? refusal = null;
+        string? escalation = null;
+        var redactions = new List<TextSpan>();
+        foreach (var finding in findings)
+        {
+            var findingAction = finding.Action;
+            if (findingAction == PolicyAction.Redact)
+            {
+                var spans = results.Where(r => r.Error is null).SelectMany(r => r.Spans).Where(s => s.Category == finding.Category).ToList();
+                if (spans.Count == 0)
+                {
+                    findingAction = PolicyAction.Block;
+                    escalation ??= $"redact: nothing to point at for {finding.Category} (found by {string.Join(", ", finding.Classifiers)}), so it is blocked";
+                }
+                redactions.AddRange(spans);
+            }
+
+            if (findingAction == PolicyAction.Block && refusal is null)
+            {
+                refusal = Policy.Decide(finding.Category, request.Direction, route).Refusal ?? ModerationPolicy.DefaultRefusal;
+            }
+            action = PolicyActionStrictness.Strictest(action, findingAction);
+        }
+
+        if (_options.BlockOnError && results.FirstOrDefault(r => r.Error is not null) is { } failed)
+        {
+            action = PolicyAction.Block;
+            refusal ??= ModerationPolicy.DefaultRefusal;
+            escalation ??= $"classifier {failed.Classifier} failed and block_on_error is on";
+        }
+
+        return new ModerationVerdict
+        {
+            Direction = request.Direction,
+            Action = action,
+            Findings = [.. findings.OrderByDescending(f => f.Action.Rank()).ThenByDescending(f => f.Score)],
+            Redactions = action == PolicyAction.Redact ? Redactor.Merge(redactions, request.Text.Length) : [],
+            Refusal = action == PolicyAction.Block ? refusal : null,
+            Escalation = escalation,
+            Results = results,
+            ElapsedMs = elapsedMs,
+        };
+    }
+
+    private (double Score, double? Threshold, IReadOnlyList<string> Classifiers)? Judge(
+        string category, IReadOnlyList<ModerationResult> results, IReadOnlyDictionary<string, double> routeThresholds)
+    {
+        double? layerThreshold = routeThresholds.TryGetValue(category, out double r) ? r
+            : _options.Thresholds.TryGetValue(category, out double l) ? l
+            : null;
+
+        if (_options.Combine == ModerationCombineMode.Max)
+        {
+            double threshold = layerThreshold ?? _options.DefaultThreshold;
+            var best = results.Where(x => x.Error is null).Select(x => (x.Classifier, Score: x.ScoreOf(category))).DefaultIfEmpty().MaxBy(x => x.Score);
+            return best.Classifier is not null && best.Score >= threshold && best.Score > 0 ? (best.Score, threshold, [best.Classifier]) : null;
+        }
+
+        double score = 0;
+        double? usedThreshold = null;
+        List<string>? by = null;
+        for (int i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            if (result.Error is not null)
+            {
+                continue;
+            }
+
+            double s = result.ScoreOf(category);
+            double? own = i < _classifiers.Length && _classifiers[i].Thresholds is { } mine && mine.TryGetValue(category, out double t) ? t : null;
+            double? threshold = own ?? layerThreshold ?? (result.Flagged is null ? _options.DefaultThreshold : null);
+            bool present = threshold is { } th ? s >= th && s > 0 : result.Flagged!.Contains(category);
+            if (present)
+            {
+                (by ??= []).Add(result.Classifier);
+                if (s >= score)
+                {
+                    score = s;
+                    usedThreshold = threshold;
+                }
+            }
+        }
+
+        return by is null ? null : (score, usedThreshold, by);
+    }
+
+    private static async ValueTask<ModerationResult> RunAsync(IModerationClassifier classifier, ModerationRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await classifier.ClassifyAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A failing classifier is a recorded result; the others still decide.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new ModerationResult { Classifier = classifier.Name, Error = ex.Message };
+        }
+    }
+}
