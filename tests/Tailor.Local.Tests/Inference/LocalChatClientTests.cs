@@ -53,7 +53,7 @@ public sealed class LocalChatClientTests : IDisposable
     {
         using var dir = new TempDirectory();
         const string answer = "Tailor ꙮ𝄞!"; // characters the vocabulary lacks: 3 and 4 byte tokens
-        var (path, _) = ScriptedModel.Write(dir.File("bytes.gguf"), TestModels.Vocabulary, answer);
+        var (path, _) = TestModels.WriteScripted(dir.File("bytes.gguf"), answer);
         Assert.Contains(TestModels.Tokenizer.Encode(answer, addSpecial: false), t => TestModels.Vocabulary.Types[t] == TokenType.Byte);
         using var model = LocalModel.Load(path);
         using var client = new LocalChatClient(model, new LocalChatClientOptions { ContextSize = 256 });
@@ -85,7 +85,7 @@ public sealed class LocalChatClientTests : IDisposable
     [InlineData("sews", "The tailor ")]
     [InlineData("r s", "The tailo")]
     [InlineData(".", "The tailor sews a shirt")]
-    [InlineData("not in the answer", ScriptedModel.Answer)]
+    [InlineData("not in the answer", TestModels.ScriptedAnswer)]
     public async Task Stop_sequences_cut_the_reply_and_are_never_emitted(string stop, string expected)
     {
         using var client = new LocalChatClient(_scripted, new LocalChatClientOptions { ContextSize = 256 });

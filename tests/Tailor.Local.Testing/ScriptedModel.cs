@@ -1,32 +1,38 @@
 using Tailor.Local.Models;
 using Tailor.Local.Tokenizer;
 
-namespace Tailor.Local.Tests;
+namespace Tailor.Local.Testing;
 
 /// <summary>
 /// A hand-built llama model whose greedy output is known in advance. Every block's matrices are zero, so the
 /// residual stream is just the token embedding and the next token depends only on the current one:
 /// a chain c0 -> c1 -> ... -> end-of-turn, where c0 is the last token of the ChatML assistant prompt.
 /// Chain token k embeds as sqrt(n_embd) * e_k (RMS norm leaves it unchanged) and output row c(k+1) is 4 * e_k,
-/// so the right successor scores 4 * sqrt(n_embd) = 32 and every other token 0.
+/// so the right successor scores 4 * sqrt(n_embd) and every other token 0.
 /// </summary>
 public static class ScriptedModel
 {
-    public const string Answer = "The tailor sews a shirt.";
-
-    public static (string Path, string Answer) Write(string path, LlamaVocabulary vocabulary, string answerText = Answer)
+    /// <summary>
+    /// Writes a model to <paramref name="path"/> that answers any ChatML prompt with <paramref name="answer"/>.
+    /// <paramref name="config"/>'s vocabulary size must match <paramref name="vocabulary"/>; its blocks are left zero.
+    /// </summary>
+    public static void Write(string path, LlamaVocabulary vocabulary, LlamaConfig config, string answer, string name = "scripted-tiny")
     {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(config);
         var tokenizer = new LlamaTokenizer(vocabulary);
         var prompt = ChatTemplate.ChatMl.Format([new ChatTurn("user", "anything")]).Text;
         var start = tokenizer.Encode(prompt, parseSpecial: true)[^1];
-        var answer = tokenizer.Encode(answerText, addSpecial: false);
-        int[] chain = [start, .. answer, vocabulary.EndOfTurnId!.Value];
+        int[] chain = [start, .. tokenizer.Encode(answer, addSpecial: false), vocabulary.EndOfTurnId!.Value];
         if (chain.Distinct().Count() != chain.Length)
         {
-            throw new InvalidOperationException("The scripted answer must use distinct tokens, none equal to the prompt's last token.");
+            throw new InvalidOperationException($"The scripted answer must use distinct tokens, none equal to the prompt's last token: {string.Join(",", chain)}.");
+        }
+        if (chain.Length > config.EmbeddingLength)
+        {
+            throw new InvalidOperationException($"The answer needs {chain.Length} chain steps but n_embd is {config.EmbeddingLength}.");
         }
 
-        var config = TestModels.TinyConfig with { LayerCount = 1 };
         var weights = LlamaModelWeights.CreateZero(config);
         var scale = MathF.Sqrt(config.EmbeddingLength);
         var embedding = weights[LlamaTensorNames.TokenEmbedding]; // [n_embd, n_vocab]
@@ -37,8 +43,7 @@ public static class ScriptedModel
             output.Row(chain[k + 1])[k] = 4f;
         }
 
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        LlamaModelFile.Write(path, weights, vocabulary, "scripted-tiny");
-        return (path, answerText);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        LlamaModelFile.Write(path, weights, vocabulary, name);
     }
 }
