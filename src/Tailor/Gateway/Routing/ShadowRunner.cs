@@ -55,7 +55,7 @@ public sealed class ShadowRunner
             SessionId = served?.SessionId,
         };
         context.Metadata["shadow_of"] = served?.Id;
-        context.Metadata[RoutingChatClient.MetadataKey] = new Dictionary<string, object?> { ["route"] = route, ["target"] = target.Alias, ["shadow"] = true };
+        context.Metadata[RouteChatClient.MetadataKey] = new Dictionary<string, object?> { ["route"] = route, ["target"] = target.Alias, ["shadow"] = true };
 
         // Its own options: the served request's context must not be shared with (and overwritten by) the shadow.
         var shadowOptions = options.Clone();

@@ -19,7 +19,7 @@ namespace Tailor.Gateway.Routing;
 /// the stream with the error.
 /// </para>
 /// </remarks>
-public sealed class RoutingChatClient : IChatClient
+public sealed class RouteChatClient : IChatClient
 {
     /// <summary>Key of the routing decision in <see cref="InteractionContext.Metadata"/>.</summary>
     public const string MetadataKey = "routing";
@@ -32,7 +32,7 @@ public sealed class RoutingChatClient : IChatClient
     /// <param name="route">The route served.</param>
     /// <param name="shadows">Runs the route's shadow requests; null disables shadowing.</param>
     /// <param name="random">Draws for non-sticky canary splits and shadow percentages (seed it in tests).</param>
-    public RoutingChatClient(GatewayRoute route, ShadowRunner? shadows = null, Random? random = null)
+    public RouteChatClient(GatewayRoute route, ShadowRunner? shadows = null, Random? random = null)
     {
         _route = route ?? throw new ArgumentNullException(nameof(route));
         _shadows = shadows;
