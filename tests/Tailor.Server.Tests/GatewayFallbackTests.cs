@@ -171,5 +171,8 @@ public sealed class GatewayFallbackTests
         Assert.Equal(InteractionStatus.Cancelled, record.Status);
         Assert.StartsWith("alpha", Assert.Single(record.Response).Text, StringComparison.Ordinal);
         Assert.True(record.Streamed);
+        // The usage chunk never came: the partial answer's tokens are estimated from its chunks, and marked so.
+        Assert.True(record.OutputTokens >= 1);
+        Assert.True(System.Text.Json.JsonDocument.Parse(record.MetadataJson!).RootElement.GetProperty("usage_estimated").GetBoolean());
     }
 }
