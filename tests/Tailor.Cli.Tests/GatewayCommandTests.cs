@@ -65,26 +65,26 @@ public sealed class GatewayCommandTests : IDisposable
         {
             await store.RecordBatchAsync(
             [
-                Interaction("01OLD00000000000000000000A", now.AddDays(-40), "ancient question"),
-                Interaction("01NEW00000000000000000000B", now.AddMinutes(-2), "where is [my] invoice?"),
-                Interaction("01NEW00000000000000000000C", now.AddMinutes(-1), "and the refund?") with { Status = InteractionStatus.Error, Error = "upstream 502" },
+                Interaction("01A0000000000000000000000A", now.AddDays(-40), "ancient question"),
+                Interaction("01B0000000000000000000000B", now.AddMinutes(-2), "where is [my] invoice?"),
+                Interaction("01C0000000000000000000000C", now.AddMinutes(-1), "and the refund?") with { Status = InteractionStatus.Error, Error = "upstream 502" },
             ]);
-            await store.AddFeedbackAsync(new Feedback { Id = "F1", InteractionId = "01NEW00000000000000000000B", CreatedAt = now, Thumbs = -1, Correction = "Billing > Invoices" });
+            await store.AddFeedbackAsync(new Feedback { Id = "F1", InteractionId = "01B0000000000000000000000B", CreatedAt = now, Thumbs = -1, Correction = "Billing > Invoices" });
         }
 
         var tail = await _cli.RunAsync("logs", "tail", "-n", "2");
         var tailJson = await _cli.RunAsync("logs", "tail", "--json", "--status", "Error");
-        var show = await _cli.RunAsync("logs", "show", "chatcmpl-01NEW00000000000000000000B");
+        var show = await _cli.RunAsync("logs", "show", "chatcmpl-01B0000000000000000000000B");
         var missing = await _cli.RunAsync("logs", "show", "01NOPE");
         var dryRun = await _cli.RunAsync("logs", "prune", "--older-than", "30d", "--dry-run");
         var prune = await _cli.RunAsync("logs", "prune", "--older-than", "30d");
 
         Assert.True(tail.ExitCode == 0, tail.ToString());
-        Assert.DoesNotContain("01OLD", tail.Out, StringComparison.Ordinal);
-        Assert.True(tail.Out.IndexOf("01NEW00000000000000000000B", StringComparison.Ordinal) < tail.Out.IndexOf("01NEW00000000000000000000C", StringComparison.Ordinal));
+        Assert.DoesNotContain("01A0000", tail.Out, StringComparison.Ordinal);
+        Assert.True(tail.Out.IndexOf("01B0000000000000000000000B", StringComparison.Ordinal) < tail.Out.IndexOf("01C0000000000000000000000C", StringComparison.Ordinal));
         Assert.Contains("where is [my] invoice?", tail.Out, StringComparison.Ordinal);
         var errorLine = JsonDocument.Parse(Assert.Single(tailJson.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
-        Assert.Equal(("01NEW00000000000000000000C", "upstream 502"), (errorLine.GetProperty("id").GetString(), errorLine.GetProperty("error").GetString()));
+        Assert.Equal(("01C0000000000000000000000C", "upstream 502"), (errorLine.GetProperty("id").GetString(), errorLine.GetProperty("error").GetString()));
         Assert.Contains("where is [my] invoice?", show.Out, StringComparison.Ordinal);
         Assert.Contains("Billing > Invoices", show.Out, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.BadInput, missing.ExitCode);
