@@ -12,4 +12,7 @@ internal static class CliJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
+
+    /// <summary>The same, on one line: for streams of records (one JSON object per line).</summary>
+    public static JsonSerializerOptions Compact { get; } = new(Indented) { WriteIndented = false };
 }

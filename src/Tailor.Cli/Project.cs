@@ -70,6 +70,31 @@ internal sealed class Project
         return SqliteInteractionStore.Open(Spec.ResolvePath(Spec.Store.Path), Env.TimeProvider);
     }
 
+    /// <summary>Opens the store the spec names, SQLite or PostgreSQL, with interactions, feedback and keys.</summary>
+    public async Task<IGatewayStore> OpenGatewayStoreAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GatewayStores.OpenAsync(Spec, Env.GetEnvironmentVariable, Env.TimeProvider, cancellationToken);
+        }
+        catch (InvalidOperationException e) when (Spec.Store.Provider == "postgres")
+        {
+            throw new CliException(e.Message, $"export {Spec.Store.ConnectionStringEnv ?? "TAILOR_POSTGRES"}=\"Host=...;Database=...;Username=...\"");
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw new CliException(e.Message, "check that the PostgreSQL server is running and the connection string is right", ExitCodes.CheckFailed);
+        }
+    }
+
+    /// <summary>The provider context commands build model clients with.</summary>
+    public ProviderContext ProviderContext => new()
+    {
+        ProjectDirectory = Spec.ProjectDirectory,
+        GetEnvironmentVariable = Env.GetEnvironmentVariable,
+        TimeProvider = Env.TimeProvider,
+    };
+
     /// <summary>The model alias to use: the one asked for, else the spec's default, else the only one.</summary>
     public ModelSpec ResolveModel(string? alias)
     {

@@ -25,6 +25,9 @@ public static class TailorCli
         root.Subcommands.Add(ChatCommand.Create(env));
         root.Subcommands.Add(ModelCommand.Create(env));
         root.Subcommands.Add(ModerationCommand.Create(env));
+        root.Subcommands.Add(ServeCommand.Create(env));
+        root.Subcommands.Add(KeysCommand.Create(env));
+        root.Subcommands.Add(LogsCommand.Create(env));
         return root;
     }
 

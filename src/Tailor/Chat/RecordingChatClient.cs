@@ -106,6 +106,14 @@ public sealed class RecordingChatClient : DelegatingChatClient
         {
             await enumerator.DisposeAsync().ConfigureAwait(false);
             var partial = updates.ToChatResponse();
+            if (!completed && partial.Usage is null && updates.Count > 0)
+            {
+                // The usage chunk comes last, so a stream cut short has none. Servers send about one token per
+                // chunk: count the chunks that carried text so the cost of the partial answer is not recorded as zero.
+                partial.Usage = new UsageDetails { OutputTokenCount = updates.Count(u => u.Contents.Any(c => c is TextContent { Text.Length: > 0 } or FunctionCallContent)) };
+                context.Metadata["usage_estimated"] = true;
+            }
+
             if (failure is not null)
             {
                 await RecordFailureAsync(failure, context, request, options, started, t0, ttft, streamed: true, partial, cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,17 @@ public sealed record TailorSpec
 
     public StoreSpec Store { get; init; } = new();
 
+    /// <summary>
+    /// The gateway's routes by public name. Empty when the spec has no <c>routes:</c>; the gateway then serves each
+    /// model alias under its own name (see <see cref="EffectiveRoutes"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, RouteSpec> Routes { get; init; } = new Dictionary<string, RouteSpec>();
+
+    /// <summary>The routes the gateway serves: <see cref="Routes"/>, or one route per model alias when none are written.</summary>
+    public IReadOnlyDictionary<string, RouteSpec> EffectiveRoutes => Routes.Count > 0
+        ? Routes
+        : Models.Keys.ToDictionary(alias => alias, alias => new RouteSpec { Name = alias, Model = alias }, StringComparer.Ordinal);
+
     /// <summary>Resolves a path written in the spec against the project directory.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(Path.Combine(ProjectDirectory, path));
 }

@@ -10,7 +10,7 @@ namespace Tailor.Spec.Loading;
 internal static class SpecBinder
 {
     private static readonly string[] RootKeys =
-        ["name", "description", "objectives", "policies", "prompts", "models", "defaults", "moderation", "evals", "gates", "datasets", "store"];
+        ["name", "description", "objectives", "policies", "prompts", "models", "defaults", "moderation", "evals", "gates", "datasets", "store", "routes"];
 
     private static readonly string[] DefaultsKeys = ["model", "prompt"];
 
@@ -38,6 +38,7 @@ internal static class SpecBinder
         IReadOnlyList<string> datasets = evals.ReadDatasets(spec);
         IReadOnlyList<GateSpec> gates = new GateBinder(context, references).Read(spec);
         StoreSpec store = new StoreBinder(context).Read(spec);
+        IReadOnlyDictionary<string, RouteSpec> routes = new RouteBinder(context, references).Read(spec);
 
         references.Check(context, prompts.Keys.ToArray(), models.Keys.ToArray(), clauses.Ids, evals.SuiteIds);
 
@@ -56,6 +57,7 @@ internal static class SpecBinder
             Gates = gates,
             Datasets = datasets,
             Store = store,
+            Routes = routes,
         };
     }
 

@@ -47,6 +47,39 @@ internal static class SqliteMigrations
                 first_seen_ms     INTEGER NOT NULL
             ) STRICT;
             """),
+        // 2 is the evals engineer's (eval results); numbers are reconciled at merge.
+        (3, "gateway", """
+            CREATE INDEX ix_interactions_model_started ON interactions (model_id, started_at_ms);
+            CREATE INDEX ix_interactions_key_started ON interactions (key_id, started_at_ms) WHERE key_id IS NOT NULL;
+            CREATE INDEX ix_interactions_status_started ON interactions (status, started_at_ms);
+            CREATE TABLE feedback (
+                id                TEXT PRIMARY KEY,
+                interaction_id    TEXT NOT NULL REFERENCES interactions (id) ON DELETE CASCADE,
+                created_at_ms     INTEGER NOT NULL,
+                thumbs            INTEGER CHECK (thumbs IN (-1, 1)),
+                score             INTEGER CHECK (score BETWEEN 1 AND 5),
+                comment           TEXT,
+                correction        TEXT,
+                rater             TEXT,
+                key_id            TEXT
+            ) STRICT;
+            CREATE INDEX ix_feedback_interaction ON feedback (interaction_id);
+            CREATE INDEX ix_feedback_score ON feedback (score) WHERE score IS NOT NULL;
+            CREATE INDEX ix_feedback_thumbs ON feedback (thumbs) WHERE thumbs IS NOT NULL;
+            CREATE TABLE api_keys (
+                id                  TEXT PRIMARY KEY,
+                name                TEXT NOT NULL,
+                secret_hash         BLOB NOT NULL,
+                created_at_ms       INTEGER NOT NULL,
+                expires_at_ms       INTEGER,
+                revoked_at_ms       INTEGER,
+                requests_per_minute INTEGER,
+                tokens_per_minute   INTEGER,
+                token_quota         INTEGER,
+                tokens_used         INTEGER NOT NULL DEFAULT 0,
+                last_used_at_ms     INTEGER
+            ) STRICT;
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -77,7 +77,12 @@ public static class OpenAIRequestMapping
         {
             foreach (var (key, value) in extras)
             {
-                SetExtra(request, key, ToJsonElement(value));
+                // tailor.* entries are how our own middleware talk to each other (the interaction context, a prompt
+                // override); they carry key ids and prompts and must never reach a vendor.
+                if (!key.StartsWith("tailor.", StringComparison.Ordinal))
+                {
+                    SetExtra(request, key, ToJsonElement(value));
+                }
             }
         }
 

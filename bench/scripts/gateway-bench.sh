@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Gateway overhead, side by side in one run against one mock upstream:
+#   direct to the mock | Tailor (logging on, keys on) | Tailor with moderation (when the layer exists) | Portkey 1.15.2
+# at 1, 16 and 64 connections. Latency p50/p90/p99 (wrk, microseconds) and requests/s; "added" = gateway - direct.
+# The process under test is pinned to core 0; the mock and the load generator (wrk, one thread) to core 1.
+#
+# Usage: bench/scripts/gateway-bench.sh [seconds per point, default 10] > bench/results/gateway-raw.jsonl
+#   TAILOR_BENCH_MODERATION=1  also runs Tailor with `moderation: {classifiers: [{type: detectors}]}` in the spec.
+#   Tailor also runs once with its SQLite file in /dev/shm (tailor-shm): the same code, WAL and full sync, on RAM,
+#   to separate the gateway's own cost from the disk's sync latency.
+# Needs: wrk (apt-get install wrk), npm (Portkey installs into bench/.peers/ on first run), the .NET SDK.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+seconds="${1:-10}"
+peers="$root/bench/.peers"
+mock_port=9100 tailor_port=9200 portkey_port=8787
+connections=(1 16 64)
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
+if [ ! -d "$peers/node_modules/@portkey-ai/gateway" ]; then
+  mkdir -p "$peers" && (cd "$peers" && npm install --no-audit --no-fund @portkey-ai/gateway@1.15.2 >&2)
+fi
+
+echo "building (Release)..." >&2
+dotnet build -c Release -v q "$root/src/Tailor.Cli" >&2
+dotnet build -c Release -v q "$root/bench/Tailor.Bench.MockUpstream" >&2
+cli="$root/src/Tailor.Cli/bin/Release/net10.0/Tailor.Cli.dll"
+mock="$root/bench/Tailor.Bench.MockUpstream/bin/Release/net10.0/Tailor.Bench.MockUpstream.dll"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_for() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+
+write_spec() { # $1 = moderation on (1) or off (0); $2 = store path
+  cat > "$work/tailor.yaml" <<YAML
+name: bench
+models:
+  upstream:
+    provider: openai-compatible
+    base_url: http://127.0.0.1:$mock_port/v1
+    model: mock-model
+    options: {max_retries: 0, timeout: 30s}
+routes:
+  support: upstream
+store: {provider: sqlite, path: $2}
+YAML
+  if [ "$1" = 1 ]; then printf 'moderation:\n  classifiers:\n    - type: detectors\n' >> "$work/tailor.yaml"; fi
+}
+
+# run <target> <url> <headers> <body>: prints one JSON line per connection count
+run() {
+  local target="$1" url="$2" headers="$3" body="$4"
+  # Warm-up: JIT, connection pools, SQLite pages.
+  HEADERS="$headers" BODY="$body" taskset -c 1 wrk -t1 -c16 -d3s -s "$root/bench/scripts/gateway-wrk.lua" "$url" >/dev/null
+  for c in "${connections[@]}"; do
+    local line
+    line="$(HEADERS="$headers" BODY="$body" taskset -c 1 wrk -t1 -c"$c" -d"${seconds}s" -s "$root/bench/scripts/gateway-wrk.lua" "$url" | tail -n 1)"
+    echo "{\"target\":\"$target\",\"connections\":$c,${line#\{}"
+  done
+}
+
+body='{"model":"support","messages":[{"role":"user","content":"Hello! Where can I find my latest invoice, please?"}],"temperature":0.2}'
+
+taskset -c 1 dotnet "$mock" "$mock_port" & pids+=($!)
+wait_for "http://127.0.0.1:$mock_port/v1/models"
+run direct "http://127.0.0.1:$mock_port/v1/chat/completions" "" "$body"
+
+for variant in tailor tailor-shm ${TAILOR_BENCH_MODERATION:+tailor-moderation}; do
+  moderation=0; store=.tailor/tailor.db
+  [ "$variant" = tailor-moderation ] && moderation=1
+  [ "$variant" = tailor-shm ] && store="/dev/shm/tailor-bench-$$/tailor.db"
+  rm -rf "$work/.tailor" "/dev/shm/tailor-bench-$$"; write_spec "$moderation" "$store"
+  key="$(dotnet "$cli" keys create --name bench --project "$work" 2>/dev/null)"
+  taskset -c 0 dotnet "$cli" serve --project "$work" --url "http://127.0.0.1:$tailor_port" --quiet >/dev/null 2>"$work/tailor.log" & tailor=$!
+  wait_for "http://127.0.0.1:$tailor_port/healthz"
+  name="$variant"
+  run "$name" "http://127.0.0.1:$tailor_port/v1/chat/completions" "Authorization: Bearer $key" "$body"
+  # Every request answered must be in the log: the gateway's own count of committed records.
+  echo "{\"target\":\"$name\",\"health\":$(curl -s "http://127.0.0.1:$tailor_port/healthz")}"
+  kill -TERM "$tailor"; wait "$tailor" || true
+  echo "{\"target\":\"$name\",\"stored\":$(dotnet "$cli" logs tail -n 1000000000 --json --project "$work" 2>/dev/null | wc -l)}"
+  rm -rf "/dev/shm/tailor-bench-$$"
+done
+
+portkey_body='{"model":"mock-model","messages":[{"role":"user","content":"Hello! Where can I find my latest invoice, please?"}],"temperature":0.2}'
+(cd "$peers" && exec taskset -c 0 node node_modules/@portkey-ai/gateway/build/start-server.js --port=$portkey_port --headless >/dev/null 2>&1) & pids+=($!)
+sleep 2
+run portkey "http://127.0.0.1:$portkey_port/v1/chat/completions" \
+  "Authorization: Bearer unused|x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$mock_port/v1" "$portkey_body"

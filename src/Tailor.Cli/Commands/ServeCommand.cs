@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using Spectre.Console;
+using Tailor.Chat;
+using Tailor.Server;
+
+namespace Tailor.Cli.Commands;
+
+/// <summary>
+/// <c>tailor serve</c>: the gateway on the project's routes, logging every interaction to the project's store.
+/// Runs until Ctrl+C or SIGTERM, then drains: requests in flight finish and every queued record is written.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliEnvironment env)
+    {
+        var url = new Option<string>("--url") { Description = "Address to listen on (port 0 picks a free port)", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var noKeys = new Option<bool>("--no-keys") { Description = "Serve without API keys (local experiments only: anyone who reaches the port can use it)" };
+        var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => 4 * 1024 * 1024 };
+        var promptMode = new Option<SystemPromptMode>("--prompt-mode") { Description = "How the spec's prompt meets a client's system message: Prepend, Replace or Default", DefaultValueFactory = _ => SystemPromptMode.Prepend };
+        var quiet = new Option<bool>("--quiet") { Description = "Log warnings and errors only" };
+        var command = new Command("serve", "Run the OpenAI-compatible gateway on the spec's routes, logging every interaction");
+        command.Options.Add(url);
+        command.Options.Add(noKeys);
+        command.Options.Add(maxBody);
+        command.Options.Add(promptMode);
+        command.Options.Add(quiet);
+        command.SetAction((parse, ct) => RunAsync(env, parse, new GatewayServerOptions
+        {
+            Url = parse.GetValue(url)!,
+            RequireKeys = !parse.GetValue(noKeys),
+            MaxRequestBodyBytes = parse.GetValue(maxBody),
+            PromptMode = parse.GetValue(promptMode),
+        }, parse.GetValue(quiet), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliEnvironment env, ParseResult parse, GatewayServerOptions options, bool quiet, CancellationToken ct)
+    {
+        var project = Project.Load(parse, env);
+        await using var store = await project.OpenGatewayStoreAsync(ct);
+        if (options.RequireKeys && (await store.ListKeysAsync(ct)).Count == 0)
+        {
+            env.Error.MarkupLine("[yellow]warning:[/] no API keys yet: every request will get 401. Create one with [bold]tailor keys create --name <who>[/].");
+        }
+
+        var gateway = await TailorGateway.StartAsync(project.Spec, store, options, env.Providers, project.ProviderContext, logging =>
+        {
+            logging.SetMinimumLevel(quiet ? LogLevel.Warning : LogLevel.Information);
+            // Logs go to standard error; standard output carries only the address line scripts read.
+            logging.AddSimpleConsole(console => console.SingleLine = true);
+            logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        }, env.TimeProvider, ct);
+        await using (gateway)
+        {
+            env.WriteRawLine($"listening on {gateway.Address}");
+            env.Out.Profile.Out.Writer.Flush();
+            env.Error.MarkupLine($"[grey]routes:[/] {Markup.Escape(string.Join(", ", gateway.Routes))}  [grey]OpenAI base URL:[/] {Markup.Escape(gateway.BaseUrl.ToString())}");
+            if (!options.RequireKeys)
+            {
+                env.Error.MarkupLine("[yellow]warning:[/] --no-keys: anyone who can reach this address can use the gateway");
+            }
+
+            await gateway.WaitForShutdownAsync(ct);
+            env.Error.MarkupLine("[grey]stopping: finishing requests in flight and writing the interaction log...[/]");
+            await gateway.StopAsync();
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Tailor.Store;
+
+namespace Tailor.Gateway.Keys;
+
+/// <summary>Why a request was refused by <see cref="KeyLimiter"/>, and when to try again.</summary>
+public sealed record LimitRefusal(string Code, string Message, TimeSpan RetryAfter);
+
+/// <summary>
+/// Per-key admission: requests per minute and tokens per minute (token buckets that refill continuously), and the
+/// key's lifetime token quota. Tokens are known only once an answer is complete, so a request is admitted while the
+/// key's token bucket is positive and its tokens are charged afterwards (<see cref="Charge"/>): one request can
+/// overshoot the per-minute limit, never more than one per concurrent request.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Limits are kept in this process: with several gateway instances each enforces the per-minute limits
+/// on its own share of the traffic. The quota is read from the store (<see cref="ApiKeyRecord.TokensUsed"/>, updated
+/// with each recorded interaction) plus what this process charged since, so it holds across instances up to the
+/// authenticator's cache time.
+/// </remarks>
+public sealed class KeyLimiter
+{
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, KeyState> _states = new(StringComparer.Ordinal);
+
+    public KeyLimiter(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Takes one request from the key's allowance; null when admitted, else why not.</summary>
+    public LimitRefusal? TryAdmit(ApiKeyRecord key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var state = _states.GetOrAdd(key.Id, _ => new KeyState());
+        long now = _time.GetTimestamp();
+        lock (state)
+        {
+            state.Refill(key, now, _time);
+            if (key.TokenQuota is { } quota && UsedTokens(key, state) >= quota)
+            {
+                return new LimitRefusal("insufficient_quota",
+                    $"This key has used its quota of {quota} tokens. Ask the gateway's operator for a new key or a larger quota.", TimeSpan.FromHours(1));
+            }
+
+            if (key.RequestsPerMinute is { } rpm && state.Requests < 1)
+            {
+                return new LimitRefusal("rate_limit_exceeded",
+                    $"Rate limit reached: {rpm} requests per minute for this key.", Wait(1 - state.Requests, rpm));
+            }
+
+            if (key.TokensPerMinute is { } tpm && state.Tokens <= 0)
+            {
+                return new LimitRefusal("rate_limit_exceeded",
+                    $"Rate limit reached: {tpm} tokens per minute for this key.", Wait(1 - state.Tokens, tpm));
+            }
+
+            if (key.RequestsPerMinute is not null)
+            {
+                state.Requests -= 1;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Charges the tokens a finished request used.</summary>
+    public void Charge(ApiKeyRecord key, long tokens)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (tokens <= 0)
+        {
+            return;
+        }
+
+        var state = _states.GetOrAdd(key.Id, _ => new KeyState());
+        lock (state)
+        {
+            state.Refill(key, _time.GetTimestamp(), _time);
+            if (key.TokensPerMinute is not null)
+            {
+                state.Tokens -= tokens;
+            }
+
+            // Charges since the store last told us this key's usage: a fresher record resets them.
+            if (state.UsageBase != key.TokensUsed)
+            {
+                state.UsageBase = key.TokensUsed;
+                state.ChargedSinceBase = 0;
+            }
+
+            state.ChargedSinceBase += tokens;
+        }
+    }
+
+    private static long UsedTokens(ApiKeyRecord key, KeyState state) =>
+        key.TokensUsed + (state.UsageBase == key.TokensUsed ? state.ChargedSinceBase : 0);
+
+    private static TimeSpan Wait(double missing, int perMinute) =>
+        TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(missing * 60.0 / perMinute)));
+
+    private sealed class KeyState
+    {
+        private long _lastRefill = -1;
+
+        public double Requests { get; set; }
+        public double Tokens { get; set; }
+        public long UsageBase { get; set; } = -1;
+        public long ChargedSinceBase { get; set; }
+
+        public void Refill(ApiKeyRecord key, long now, TimeProvider time)
+        {
+            if (_lastRefill < 0)
+            {
+                Requests = key.RequestsPerMinute ?? 0;
+                Tokens = key.TokensPerMinute ?? 0;
+                _lastRefill = now;
+                return;
+            }
+
+            double minutes = time.GetElapsedTime(_lastRefill, now).TotalMinutes;
+            _lastRefill = now;
+            if (key.RequestsPerMinute is { } rpm)
+            {
+                Requests = Math.Min(rpm, Requests + minutes * rpm);
+            }
+
+            if (key.TokensPerMinute is { } tpm)
+            {
+                Tokens = Math.Min(tpm, Tokens + minutes * tpm);
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using Npgsql;
+
+namespace Tailor.Store.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema as an ordered list of migrations, each run once in its own transaction and recorded in
+/// <c>schema_migrations</c>. Several gateway instances may start at once: an advisory lock lets one migrate while
+/// the others wait. A database made by a newer Tailor is refused. The layout matches the SQLite store's column for
+/// column (times in Unix milliseconds, JSON as text) so both share their SQL.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>"tailor" in ASCII: the advisory lock id Tailor's migrations take.</summary>
+    private const long LockId = 0x7461_696C_6F72;
+
+    /// <summary>Append only: never edit a migration that has shipped.</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> All { get; } =
+    [
+        (1, "gateway", """
+            CREATE TABLE interactions (
+                id                TEXT PRIMARY KEY,
+                started_at_ms     BIGINT NOT NULL,
+                completed_at_ms   BIGINT,
+                source            TEXT NOT NULL,
+                route             TEXT,
+                provider          TEXT,
+                model_id          TEXT,
+                prompt_id         TEXT,
+                prompt_version    TEXT,
+                key_id            TEXT,
+                session_id        TEXT,
+                request_json      TEXT NOT NULL,
+                options_json      TEXT,
+                response_json     TEXT NOT NULL,
+                finish_reason     TEXT,
+                input_tokens      BIGINT,
+                output_tokens     BIGINT,
+                streamed          BOOLEAN NOT NULL,
+                latency_ms        DOUBLE PRECISION,
+                ttft_ms           DOUBLE PRECISION,
+                status            TEXT NOT NULL,
+                error             TEXT,
+                metadata_json     TEXT
+            );
+            CREATE INDEX ix_interactions_started ON interactions (started_at_ms);
+            CREATE INDEX ix_interactions_route_started ON interactions (route, started_at_ms);
+            CREATE INDEX ix_interactions_session ON interactions (session_id) WHERE session_id IS NOT NULL;
+            CREATE INDEX ix_interactions_model_started ON interactions (model_id, started_at_ms);
+            CREATE INDEX ix_interactions_key_started ON interactions (key_id, started_at_ms) WHERE key_id IS NOT NULL;
+            CREATE INDEX ix_interactions_status_started ON interactions (status, started_at_ms);
+            CREATE TABLE prompt_versions (
+                version           TEXT PRIMARY KEY,
+                prompt_id         TEXT NOT NULL,
+                text              TEXT NOT NULL,
+                first_seen_ms     BIGINT NOT NULL
+            );
+            CREATE TABLE feedback (
+                id                TEXT PRIMARY KEY,
+                interaction_id    TEXT NOT NULL REFERENCES interactions (id) ON DELETE CASCADE,
+                created_at_ms     BIGINT NOT NULL,
+                thumbs            INTEGER CHECK (thumbs IN (-1, 1)),
+                score             INTEGER CHECK (score BETWEEN 1 AND 5),
+                comment           TEXT,
+                correction        TEXT,
+                rater             TEXT,
+                key_id            TEXT
+            );
+            CREATE INDEX ix_feedback_interaction ON feedback (interaction_id);
+            CREATE INDEX ix_feedback_score ON feedback (score) WHERE score IS NOT NULL;
+            CREATE INDEX ix_feedback_thumbs ON feedback (thumbs) WHERE thumbs IS NOT NULL;
+            CREATE TABLE api_keys (
+                id                  TEXT PRIMARY KEY,
+                name                TEXT NOT NULL,
+                secret_hash         BYTEA NOT NULL,
+                created_at_ms       BIGINT NOT NULL,
+                expires_at_ms       BIGINT,
+                revoked_at_ms       BIGINT,
+                requests_per_minute INTEGER,
+                tokens_per_minute   INTEGER,
+                token_quota         BIGINT,
+                tokens_used         BIGINT NOT NULL DEFAULT 0,
+                last_used_at_ms     BIGINT
+            );
+            """),
+    ];
+
+    public static int LatestVersion => All[^1].Version;
+
+    public static async Task ApplyAsync(NpgsqlDataSource dataSource, TimeProvider time, string location, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, $"SELECT pg_advisory_xact_lock({LockId})", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)
+            """, cancellationToken).ConfigureAwait(false);
+
+        int current;
+        await using (var query = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection, tx))
+        {
+            current = Convert.ToInt32(await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (current > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"{location}: the store's schema is version {current}, newer than this Tailor understands ({LatestVersion}). Upgrade Tailor to open it.");
+        }
+
+        foreach (var (version, name, sql) in All.Where(m => m.Version > current))
+        {
+            await ExecuteAsync(connection, tx, sql, cancellationToken).ConfigureAwait(false);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (@v, @n, @t)", connection, tx);
+            record.Parameters.AddWithValue("v", version);
+            record.Parameters.AddWithValue("n", name);
+            record.Parameters.AddWithValue("t", time.GetUtcNow().ToUnixTimeMilliseconds());
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Data.Common;
+
+namespace Tailor.Store.Relational;
+
+/// <summary>
+/// The <c>interactions</c> table as SQL both stores share: one column layout (times in Unix milliseconds, JSON as text),
+/// one insert, one select list, one reader. SQLite and PostgreSQL differ only in types and in how they connect.
+/// </summary>
+internal static class InteractionRows
+{
+    public const string Insert = """
+        INSERT INTO interactions (id, started_at_ms, completed_at_ms, source, route, provider, model_id,
+            prompt_id, prompt_version, key_id, session_id, request_json, options_json, response_json,
+            finish_reason, input_tokens, output_tokens, streamed, latency_ms, ttft_ms, status, error, metadata_json)
+        VALUES (@id, @started, @completed, @source, @route, @provider, @model, @prompt_id, @prompt_version,
+            @key_id, @session, @request, @options, @response, @finish, @in, @out, @streamed, @latency, @ttft,
+            @status, @error, @metadata)
+        """;
+
+    public const string InsertPrompt = """
+        INSERT INTO prompt_versions (version, prompt_id, text, first_seen_ms)
+        VALUES (@version, @prompt_id, @text, @seen)
+        ON CONFLICT (version) DO NOTHING
+        """;
+
+    /// <summary>Adds an interaction's tokens to its key's usage, in the same transaction as the interaction.</summary>
+    public const string AddKeyUsage = """
+        UPDATE api_keys SET tokens_used = tokens_used + @tokens,
+            last_used_at_ms = CASE WHEN last_used_at_ms IS NULL OR last_used_at_ms < @at THEN @at ELSE last_used_at_ms END
+        WHERE id = @key_id
+        """;
+
+    public const string Select = """
+        SELECT i.id, i.started_at_ms, i.completed_at_ms, i.source, i.route, i.provider, i.model_id, i.prompt_id,
+               i.prompt_version, i.key_id, i.session_id, i.request_json, i.options_json, i.response_json,
+               i.finish_reason, i.input_tokens, i.output_tokens, i.streamed, i.latency_ms, i.ttft_ms, i.status,
+               i.error, i.metadata_json, p.text
+        FROM interactions i LEFT JOIN prompt_versions p ON p.version = i.prompt_version
+        """;
+
+    public static void BindInsert(DbCommand command, Interaction interaction)
+    {
+        Add(command, "@id", interaction.Id);
+        Add(command, "@started", interaction.StartedAt.ToUnixTimeMilliseconds());
+        Add(command, "@completed", interaction.CompletedAt?.ToUnixTimeMilliseconds());
+        Add(command, "@source", interaction.Source);
+        Add(command, "@route", interaction.Route);
+        Add(command, "@provider", interaction.Provider);
+        Add(command, "@model", interaction.ModelId);
+        Add(command, "@prompt_id", interaction.PromptId);
+        Add(command, "@prompt_version", interaction.PromptVersion);
+        Add(command, "@key_id", interaction.KeyId);
+        Add(command, "@session", interaction.SessionId);
+        Add(command, "@request", InteractionJson.SerializeMessages(interaction.Request));
+        Add(command, "@options", interaction.RequestOptionsJson);
+        Add(command, "@response", InteractionJson.SerializeMessages(interaction.Response));
+        Add(command, "@finish", interaction.FinishReason);
+        Add(command, "@in", interaction.InputTokens);
+        Add(command, "@out", interaction.OutputTokens);
+        Add(command, "@streamed", interaction.Streamed);
+        Add(command, "@latency", interaction.LatencyMs);
+        Add(command, "@ttft", interaction.TimeToFirstTokenMs);
+        Add(command, "@status", StatusNames.ToName(interaction.Status));
+        Add(command, "@error", interaction.Error);
+        Add(command, "@metadata", interaction.MetadataJson);
+    }
+
+    public static void BindPrompt(DbCommand command, Interaction interaction)
+    {
+        Add(command, "@version", interaction.PromptVersion);
+        Add(command, "@prompt_id", interaction.PromptId ?? "");
+        Add(command, "@text", interaction.PromptText);
+        Add(command, "@seen", interaction.StartedAt.ToUnixTimeMilliseconds());
+    }
+
+    public static void BindKeyUsage(DbCommand command, Interaction interaction)
+    {
+        Add(command, "@tokens", (interaction.InputTokens ?? 0) + (interaction.OutputTokens ?? 0));
+        Add(command, "@at", (interaction.CompletedAt ?? interaction.StartedAt).ToUnixTimeMilliseconds());
+        Add(command, "@key_id", interaction.KeyId);
+    }
+
+    public static Interaction Read(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+        CompletedAt = reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+        Source = reader.GetString(3),
+        Route = Text(reader, 4),
+        Provider = Text(reader, 5),
+        ModelId = Text(reader, 6),
+        PromptId = Text(reader, 7),
+        PromptVersion = Text(reader, 8),
+        KeyId = Text(reader, 9),
+        SessionId = Text(reader, 10),
+        Request = InteractionJson.DeserializeMessages(reader.GetString(11)),
+        RequestOptionsJson = Text(reader, 12),
+        Response = InteractionJson.DeserializeMessages(reader.GetString(13)),
+        FinishReason = Text(reader, 14),
+        InputTokens = reader.IsDBNull(15) ? null : reader.GetInt64(15),
+        OutputTokens = reader.IsDBNull(16) ? null : reader.GetInt64(16),
+        Streamed = reader.GetBoolean(17),
+        LatencyMs = reader.IsDBNull(18) ? null : reader.GetDouble(18),
+        TimeToFirstTokenMs = reader.IsDBNull(19) ? null : reader.GetDouble(19),
+        Status = StatusNames.Parse(reader.GetString(20)),
+        Error = Text(reader, 21),
+        MetadataJson = Text(reader, 22),
+        PromptText = Text(reader, 23),
+    };
+
+    /// <summary>The WHERE clause (empty when nothing is filtered) and its parameters for <paramref name="query"/>.</summary>
+    public static (string Where, List<(string Name, object Value)> Parameters) Filter(InteractionQuery query)
+    {
+        var clauses = new List<string>();
+        var parameters = new List<(string, object)>();
+        void Where(string clause, string name, object? value)
+        {
+            if (value is not null)
+            {
+                clauses.Add(clause);
+                parameters.Add((name, value));
+            }
+        }
+
+        Where("i.started_at_ms >= @since", "@since", query.Since?.ToUnixTimeMilliseconds());
+        Where("i.started_at_ms < @until", "@until", query.Until?.ToUnixTimeMilliseconds());
+        Where("i.source = @source", "@source", query.Source);
+        Where("i.route = @route", "@route", query.Route);
+        Where("i.session_id = @session", "@session", query.SessionId);
+        Where("i.status = @status", "@status", query.Status is { } s ? StatusNames.ToName(s) : null);
+        Where("i.key_id = @key_id", "@key_id", query.KeyId);
+        Where("i.model_id = @model_id", "@model_id", query.ModelId);
+        Where("EXISTS (SELECT 1 FROM feedback f WHERE f.interaction_id = i.id AND f.thumbs = @thumbs)", "@thumbs", query.FeedbackThumbs);
+        Where("EXISTS (SELECT 1 FROM feedback f WHERE f.interaction_id = i.id AND f.score >= @min_score)", "@min_score", query.MinFeedbackScore);
+        if (query.HasFeedback is { } has)
+        {
+            clauses.Add((has ? "" : "NOT ") + "EXISTS (SELECT 1 FROM feedback f WHERE f.interaction_id = i.id)");
+        }
+
+        return (clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", clauses), parameters);
+    }
+
+    public static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    public static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Tailor.Store;
+using Tailor.Store.Sqlite;
+
+namespace Tailor.Cli.Tests;
+
+/// <summary><c>tailor keys</c> and <c>tailor logs</c> in-process, on a real SQLite store in a temporary project.</summary>
+public sealed class GatewayCommandTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public GatewayCommandTests() => File.WriteAllText(_cli.PathOf("tailor.yaml"), "name: gateway-cli\n");
+
+    public void Dispose() => _cli.Dispose();
+
+    private string DbPath => _cli.PathOf(".tailor", "tailor.db");
+
+    [Fact]
+    public async Task A_key_is_printed_once_listed_without_its_secret_and_revoked_once()
+    {
+        var created = await _cli.RunAsync("keys", "create", "--name", "alice", "--rpm", "60", "--quota", "100000");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        string key = created.Out.Trim();
+        Assert.Matches("^tlr_[a-z2-9]{12}_[A-Za-z0-9_-]{43}$", key);
+        Assert.Contains("only time the key is shown", created.Error, StringComparison.Ordinal);
+        string id = key.Substring(4, 12);
+
+        var list = await _cli.RunAsync("keys", "list");
+        var json = await _cli.RunAsync("keys", "list", "--json");
+        Assert.Contains(id, list.Out, StringComparison.Ordinal);
+        Assert.Contains("alice", list.Out, StringComparison.Ordinal);
+        Assert.Contains("active", list.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[^43..], list.Out + json.Out, StringComparison.Ordinal);
+        var listed = Assert.Single(JsonDocument.Parse(json.Out).RootElement.EnumerateArray());
+        Assert.Equal((60, 100000L), (listed.GetProperty("requests_per_minute").GetInt32(), listed.GetProperty("token_quota").GetInt64()));
+
+        var revoked = await _cli.RunAsync("keys", "revoke", key);
+        var again = await _cli.RunAsync("keys", "revoke", id);
+        var unknown = await _cli.RunAsync("keys", "revoke", "nosuchkeyid1");
+        Assert.Contains("revoked", revoked.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[^43..], revoked.Out + revoked.Error, StringComparison.Ordinal);
+        Assert.Contains("already revoked", again.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, unknown.ExitCode);
+        Assert.Contains("revoked", (await _cli.RunAsync("keys", "list")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_key_options_are_refused_with_a_hint()
+    {
+        var zero = await _cli.RunAsync("keys", "create", "--name", "x", "--rpm", "0");
+        var lifetime = await _cli.RunAsync("keys", "create", "--name", "x", "--expires-in", "soon");
+
+        Assert.Equal(ExitCodes.BadInput, zero.ExitCode);
+        Assert.Contains("--rpm must be greater than 0", zero.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, lifetime.ExitCode);
+        Assert.Contains("30d", lifetime.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logs_tail_show_and_prune_read_and_trim_the_interaction_log()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using (var store = SqliteInteractionStore.Open(DbPath))
+        {
+            await store.RecordBatchAsync(
+            [
+                Interaction("01A0000000000000000000000A", now.AddDays(-40), "ancient question"),
+                Interaction("01B0000000000000000000000B", now.AddMinutes(-2), "where is [my] invoice?"),
+                Interaction("01C0000000000000000000000C", now.AddMinutes(-1), "and the refund?") with { Status = InteractionStatus.Error, Error = "upstream 502" },
+            ]);
+            await store.AddFeedbackAsync(new Feedback { Id = "F1", InteractionId = "01B0000000000000000000000B", CreatedAt = now, Thumbs = -1, Correction = "Billing > Invoices" });
+        }
+
+        var tail = await _cli.RunAsync("logs", "tail", "-n", "2");
+        var tailJson = await _cli.RunAsync("logs", "tail", "--json", "--status", "Error");
+        var show = await _cli.RunAsync("logs", "show", "chatcmpl-01B0000000000000000000000B");
+        var missing = await _cli.RunAsync("logs", "show", "01NOPE");
+        var dryRun = await _cli.RunAsync("logs", "prune", "--older-than", "30d", "--dry-run");
+        var prune = await _cli.RunAsync("logs", "prune", "--older-than", "30d");
+
+        Assert.True(tail.ExitCode == 0, tail.ToString());
+        Assert.DoesNotContain("01A0000", tail.Out, StringComparison.Ordinal);
+        Assert.True(tail.Out.IndexOf("01B0000000000000000000000B", StringComparison.Ordinal) < tail.Out.IndexOf("01C0000000000000000000000C", StringComparison.Ordinal));
+        Assert.Contains("where is [my] invoice?", tail.Out, StringComparison.Ordinal);
+        var errorLine = JsonDocument.Parse(Assert.Single(tailJson.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
+        Assert.Equal(("01C0000000000000000000000C", "upstream 502"), (errorLine.GetProperty("id").GetString(), errorLine.GetProperty("error").GetString()));
+        Assert.Contains("where is [my] invoice?", show.Out, StringComparison.Ordinal);
+        Assert.Contains("Billing > Invoices", show.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, missing.ExitCode);
+        Assert.Contains("would delete 1 interaction", dryRun.Out, StringComparison.Ordinal);
+        Assert.Contains("deleted 1 interaction", prune.Out, StringComparison.Ordinal);
+        await using var reopened = SqliteInteractionStore.Open(DbPath);
+        Assert.Equal(2, await reopened.CountAsync());
+    }
+
+    private static Interaction Interaction(string id, DateTimeOffset at, string question) => new()
+    {
+        Id = id,
+        StartedAt = at,
+        Source = "gateway",
+        Route = "support",
+        ModelId = "big-model",
+        Request = [new ChatMessage(ChatRole.User, question)],
+        Response = [new ChatMessage(ChatRole.Assistant, "an answer")],
+        InputTokens = 5,
+        OutputTokens = 2,
+        LatencyMs = 12.5,
+    };
+}

@@ -1,0 +1,61 @@
+using Npgsql;
+using Tailor.Store;
+using Tailor.Store.Postgres;
+using Tailor.Testing;
+
+namespace Tailor.Tests.Store;
+
+/// <summary>The store contract against a real PostgreSQL server (<c>TAILOR_TEST_POSTGRES</c>), each test in its own schema.</summary>
+public sealed class PostgresGatewayStoreTests : GatewayStoreContract
+{
+    private PostgresTestDatabase? _database;
+
+    public override async ValueTask InitializeAsync() => _database = await RequirePostgres.CreateAsync();
+
+    protected override async Task<IGatewayStore> OpenAsync() => await PostgresGatewayStore.OpenAsync(_database!.ConnectionString);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Instances_starting_together_migrate_once()
+    {
+        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostgresGatewayStore.OpenAsync(_database!.ConnectionString)));
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        await using var connection = new NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM schema_migrations", connection);
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_Tailor_is_refused_with_a_clear_message()
+    {
+        await (await PostgresGatewayStore.OpenAsync(_database!.ConnectionString)).DisposeAsync();
+        await _database.ExecuteAsync($"INSERT INTO {_database.Schema}.schema_migrations VALUES (999, 'future', 0)");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresGatewayStore.OpenAsync(_database.ConnectionString));
+        Assert.Contains("version 999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_unavailable_not_an_error_about_the_request_and_the_password_is_not_in_the_message()
+    {
+        var unreachable = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Port = 1, Password = "hunter2-secret", Timeout = 2 }.ConnectionString;
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgresGatewayStore.OpenAsync(unreachable));
+
+        Assert.Contains("postgres://127.0.0.1:1/", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+}
