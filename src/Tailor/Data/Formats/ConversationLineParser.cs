@@ -1,0 +1,754 @@
+using System.Text;
+using System.Text.Json;
+using Tailor.Data.Validation;
+
+namespace Tailor.Data.Formats;
+
+/// <summary>
+/// Reads one JSONL line into a <see cref="Conversation"/> in a single forward pass over the bytes
+/// (no intermediate document), accepting every supported format and its aliases. It never throws
+/// for bad input: each problem (bad UTF-8, syntax error with its column, duplicate key, wrong type,
+/// unknown key, unknown role) becomes a <see cref="DataIssue"/>, and reading goes on where it safely
+/// can so one pass reports as much as possible.
+/// </summary>
+/// <remarks>Stateless and thread-safe.</remarks>
+public static class ConversationLineParser
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+    private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Parses <paramref name="utf8"/> (one line without its newline; a leading BOM is ignored).</summary>
+    public static ParsedLine Parse(ReadOnlySpan<byte> utf8, ConversationSource? source = null)
+    {
+        var result = new ParsedLine();
+        if (utf8.StartsWith(Bom))
+        {
+            utf8 = utf8[3..];
+        }
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            int offset = FirstInvalidByte(utf8);
+            result.Issues.Add(DataIssue.Of(DataRules.InvalidUtf8, "",
+                $"invalid UTF-8 byte 0x{utf8[offset]:X2} at column {ColumnOf(utf8, offset)}") with { Column = ColumnOf(utf8, offset) });
+            return result;
+        }
+
+        var state = new State(result);
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        try
+        {
+            if (!reader.Read())
+            {
+                result.Issues.Add(DataIssue.Of(DataRules.BlankLine, "", "the line is empty"));
+                return result;
+            }
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                result.Issues.Add(DataIssue.Of(DataRules.NotAnObject, "", $"the line is a JSON {Describe(reader.TokenType)}, not an object"));
+                return result;
+            }
+            ReadRoot(ref reader, state);
+            if (reader.Read())
+            {
+                // Something follows the object: "{...} {...}" or "{...},".
+                throw new JsonException($"'{(char)utf8[(int)reader.TokenStartIndex]}' after the end of the object", null, 0, reader.TokenStartIndex);
+            }
+        }
+        catch (JsonException ex)
+        {
+            long position = ex.BytePositionInLine ?? reader.BytesConsumed;
+            int column = ColumnOf(utf8, (int)Math.Min(position, utf8.Length));
+            // Nothing read before a syntax error can be trusted: report the error alone.
+            result.Issues.Clear();
+            result.Issues.Add(DataIssue.Of(DataRules.JsonSyntax, "", $"{CleanMessage(ex.Message)} (column {column})") with { Column = column });
+            result.Conversation = null;
+            return result;
+        }
+
+        if (!result.HasErrors)
+        {
+            result.Conversation = state.Build(source is null ? null : source with { Format = result.Format });
+        }
+        return result;
+    }
+
+    /// <summary>Mutable state of one parse; kept out of the reader methods so they stay ref-struct friendly.</summary>
+    private sealed class State(ParsedLine result)
+    {
+        public ParsedLine Result { get; } = result;
+        public List<ConversationMessage>? Messages;
+        public string? Text;
+        public string? SystemPrompt;
+        public List<ToolDefinition>? Tools;
+        public List<string>? Tags;
+        public Dictionary<string, JsonElement>? Metadata;
+        public bool SawMessages;
+        public bool SawText;
+
+        public void Add(string code, string field, string message) => Result.Issues.Add(DataIssue.Of(code, field, message));
+
+        public Conversation Build(ConversationSource? source) => new()
+        {
+            Messages = (IReadOnlyList<ConversationMessage>?)Messages ?? [],
+            Text = Text,
+            SystemPrompt = SystemPrompt,
+            Tools = (IReadOnlyList<ToolDefinition>?)Tools ?? [],
+            Tags = (IReadOnlyList<string>?)Tags ?? [],
+            Metadata = (IReadOnlyDictionary<string, JsonElement>?)Metadata ?? Conversation.EmptyMetadata,
+            Source = source,
+        };
+    }
+
+    private static void ReadRoot(ref Utf8JsonReader reader, State state)
+    {
+        var seen = new KeySet();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            if (!seen.Add(key))
+            {
+                state.Add(DataRules.DuplicateKey, key, $"key \"{key}\" appears twice");
+            }
+            reader.Read();
+            switch (key)
+            {
+                case "messages" or "interactions":
+                    if (key == "interactions")
+                    {
+                        state.Result.Spellings |= KeySpelling.Interactions;
+                    }
+                    if (state.SawMessages)
+                    {
+                        state.Add(DataRules.AliasConflict, key, "both \"messages\" and \"interactions\" are given");
+                    }
+                    state.SawMessages = true;
+                    state.Result.Format ??= DatasetFormat.OpenAI;
+                    state.Messages = ReadMessages(ref reader, state, key, shareGpt: false);
+                    break;
+                case "conversations":
+                    if (state.SawMessages)
+                    {
+                        state.Add(DataRules.AliasConflict, key, "both \"messages\" and \"conversations\" are given");
+                    }
+                    state.SawMessages = true;
+                    state.Result.Format = DatasetFormat.ShareGpt;
+                    state.Messages = ReadMessages(ref reader, state, key, shareGpt: true);
+                    break;
+                case "text" or "content":
+                    if (state.SawText)
+                    {
+                        state.Add(DataRules.AliasConflict, key, "both \"text\" and \"content\" are given");
+                    }
+                    state.SawText = true;
+                    state.Text = ReadString(ref reader, state, key);
+                    break;
+                case "system_prompt" or "system":
+                    state.Result.Spellings |= KeySpelling.SystemPromptKey;
+                    if (state.SystemPrompt is not null)
+                    {
+                        state.Add(DataRules.AliasConflict, key, "both \"system_prompt\" and \"system\" are given");
+                    }
+                    state.SystemPrompt = ReadString(ref reader, state, key);
+                    break;
+                case "tools" or "available_tools":
+                    if (key == "available_tools")
+                    {
+                        state.Result.Spellings |= KeySpelling.AvailableTools;
+                    }
+                    if (state.Tools is not null)
+                    {
+                        state.Add(DataRules.AliasConflict, key, "both \"tools\" and \"available_tools\" are given");
+                    }
+                    state.Tools = ReadTools(ref reader, state, key);
+                    break;
+                case "tags":
+                    state.Tags = ReadTags(ref reader, state, "tags", state.Tags);
+                    break;
+                case "metadata":
+                    var metadata = JsonElement.ParseValue(ref reader);
+                    (state.Metadata ??= new(StringComparer.Ordinal))[key] = metadata;
+                    if (metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("tags", out var tags))
+                    {
+                        state.Tags = TagsFrom(tags, state, state.Tags);
+                    }
+                    break;
+                default:
+                    (state.Metadata ??= new(StringComparer.Ordinal))[key] = JsonElement.ParseValue(ref reader);
+                    break;
+            }
+        }
+
+        if (state.SawMessages && state.SawText)
+        {
+            state.Add(DataRules.AliasConflict, "text", "an example is either a conversation (\"messages\") or a text (\"text\"), not both");
+        }
+        else if (state.SawText)
+        {
+            state.Result.Format = DatasetFormat.Text;
+            if (state.Text is not null && string.IsNullOrWhiteSpace(state.Text))
+            {
+                state.Add(DataRules.EmptyText, "text", "the text is empty or whitespace");
+            }
+        }
+        else if (!state.SawMessages)
+        {
+            state.Add(DataRules.MissingMessages, "", "the example has no \"messages\", \"text\" or \"conversations\"");
+        }
+        if (state.Result.Format == DatasetFormat.OpenAI
+            && (state.Result.Spellings & (KeySpelling.Interactions | KeySpelling.AvailableTools | KeySpelling.TextContent | KeySpelling.SystemPromptKey)) != 0)
+        {
+            state.Result.Format = DatasetFormat.Mistral;
+        }
+    }
+
+    private static List<ConversationMessage>? ReadMessages(ref Utf8JsonReader reader, State state, string field, bool shareGpt)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            state.Add(DataRules.WrongType, field, $"\"{field}\" is a {Describe(reader.TokenType)}, not a list of messages");
+            reader.Skip();
+            return null;
+        }
+        var messages = new List<ConversationMessage>();
+        bool broken = false;
+        int index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            string path = $"{field}[{index}]";
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                state.Add(DataRules.WrongType, path, $"a message is a {Describe(reader.TokenType)}, not an object");
+                reader.Skip();
+                broken = true;
+            }
+            else if ((shareGpt ? ReadShareGptTurn(ref reader, state, path) : ReadMessage(ref reader, state, path)) is { } message)
+            {
+                messages.Add(message);
+            }
+            else
+            {
+                broken = true;
+            }
+            index++;
+        }
+        if (index == 0)
+        {
+            state.Add(DataRules.EmptyMessages, field, $"\"{field}\" is empty");
+        }
+        return broken ? null : messages;
+    }
+
+    private static ConversationMessage? ReadMessage(ref Utf8JsonReader reader, State state, string path)
+    {
+        var seen = new KeySet();
+        MessageRole? role = null;
+        bool roleBad = false, sawContent = false, sawText = false;
+        string? content = null, toolCallId = null, name = null;
+        double? weight = null;
+        List<ToolCall>? calls = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            if (!seen.Add(key))
+            {
+                state.Add(DataRules.DuplicateKey, $"{path}.{key}", $"key \"{key}\" appears twice in the message");
+            }
+            reader.Read();
+            switch (key)
+            {
+                case "role":
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        state.Add(DataRules.UnknownRole, $"{path}.role", $"the role is a {Describe(reader.TokenType)}, not a string");
+                        reader.Skip();
+                        roleBad = true;
+                        break;
+                    }
+                    string roleName = reader.GetString()!;
+                    role = ParseRole(roleName);
+                    if (role is null)
+                    {
+                        state.Add(DataRules.UnknownRole, $"{path}.role", $"unknown role \"{roleName}\"");
+                        roleBad = true;
+                    }
+                    break;
+                case "content" or "text":
+                    if (key == "text")
+                    {
+                        state.Result.Spellings |= KeySpelling.TextContent;
+                        sawText = true;
+                    }
+                    else
+                    {
+                        sawContent = true;
+                    }
+                    if (sawText && sawContent)
+                    {
+                        state.Add(DataRules.AliasConflict, $"{path}.{key}", "both \"content\" and \"text\" are given");
+                    }
+                    content = ReadContent(ref reader, state, $"{path}.{key}");
+                    break;
+                case "tool_calls":
+                    calls = ReadToolCalls(ref reader, state, $"{path}.tool_calls");
+                    break;
+                case "tool_call_id":
+                    toolCallId = ReadString(ref reader, state, $"{path}.tool_call_id");
+                    break;
+                case "name":
+                    name = ReadString(ref reader, state, $"{path}.name");
+                    break;
+                case "weight":
+                    if (reader.TokenType == JsonTokenType.Number)
+                    {
+                        weight = reader.GetDouble();
+                    }
+                    else
+                    {
+                        state.Add(DataRules.WeightValue, $"{path}.weight", $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
+                        reader.Skip();
+                    }
+                    break;
+                default:
+                    state.Add(DataRules.UnknownKey, $"{path}.{key}", $"unknown key \"{key}\" in a message");
+                    reader.Skip();
+                    break;
+            }
+        }
+        if (role is null)
+        {
+            if (!roleBad)
+            {
+                state.Add(DataRules.MissingRole, $"{path}.role", "the message has no role");
+            }
+            return null;
+        }
+        return new ConversationMessage(role.Value, content)
+        {
+            ToolCalls = (IReadOnlyList<ToolCall>?)calls ?? [],
+            ToolCallId = toolCallId,
+            Name = name,
+            Weight = weight,
+        };
+    }
+
+    private static ConversationMessage? ReadShareGptTurn(ref Utf8JsonReader reader, State state, string path)
+    {
+        var seen = new KeySet();
+        MessageRole? role = null;
+        bool roleBad = false;
+        string? value = null;
+        double? weight = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            if (!seen.Add(key))
+            {
+                state.Add(DataRules.DuplicateKey, $"{path}.{key}", $"key \"{key}\" appears twice in the turn");
+            }
+            reader.Read();
+            switch (key)
+            {
+                case "from":
+                    string? from = ReadString(ref reader, state, $"{path}.from");
+                    role = from switch
+                    {
+                        "human" or "user" => MessageRole.User,
+                        "gpt" or "assistant" or "model" or "chatgpt" => MessageRole.Assistant,
+                        "system" => MessageRole.System,
+                        _ => null,
+                    };
+                    if (role is null)
+                    {
+                        state.Add(DataRules.UnknownRole, $"{path}.from", $"unknown speaker \"{from}\" (expected human, gpt or system)");
+                        roleBad = true;
+                    }
+                    break;
+                case "value":
+                    value = ReadString(ref reader, state, $"{path}.value");
+                    break;
+                case "weight":
+                    if (reader.TokenType == JsonTokenType.Number)
+                    {
+                        weight = reader.GetDouble();
+                    }
+                    else
+                    {
+                        state.Add(DataRules.WeightValue, $"{path}.weight", $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
+                        reader.Skip();
+                    }
+                    break;
+                default:
+                    state.Add(DataRules.UnknownKey, $"{path}.{key}", $"unknown key \"{key}\" in a ShareGPT turn");
+                    reader.Skip();
+                    break;
+            }
+        }
+        if (role is null)
+        {
+            if (!roleBad)
+            {
+                state.Add(DataRules.MissingRole, $"{path}.from", "the turn has no \"from\"");
+            }
+            return null;
+        }
+        return new ConversationMessage(role.Value, value) { Weight = weight };
+    }
+
+    private static string? ReadContent(ref Utf8JsonReader reader, State state, string path)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.StartArray:
+                state.Result.Spellings |= KeySpelling.ContentPartsList;
+                var text = new StringBuilder();
+                int index = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var part = JsonElement.ParseValue(ref reader);
+                    if (part.ValueKind == JsonValueKind.Object
+                        && part.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text"
+                        && part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String)
+                    {
+                        text.Append(partText.GetString());
+                    }
+                    else
+                    {
+                        state.Add(DataRules.ContentParts, $"{path}[{index}]", "a content part that is not {\"type\": \"text\", \"text\": ...}");
+                    }
+                    index++;
+                }
+                return text.ToString();
+            default:
+                state.Add(DataRules.WrongType, path, $"content is a {Describe(reader.TokenType)}, not a string");
+                reader.Skip();
+                return null;
+        }
+    }
+
+    private static List<ToolCall>? ReadToolCalls(ref Utf8JsonReader reader, State state, string path)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            state.Add(DataRules.WrongType, path, $"tool_calls is a {Describe(reader.TokenType)}, not a list");
+            reader.Skip();
+            return null;
+        }
+        var calls = new List<ToolCall>();
+        int index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            string callPath = $"{path}[{index++}]";
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                state.Add(DataRules.WrongType, callPath, $"a tool call is a {Describe(reader.TokenType)}, not an object");
+                reader.Skip();
+                continue;
+            }
+            string? id = null, name = null, arguments = null;
+            bool sawFunction = false;
+            var seen = new KeySet();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string key = reader.GetString()!;
+                if (!seen.Add(key))
+                {
+                    state.Add(DataRules.DuplicateKey, $"{callPath}.{key}", $"key \"{key}\" appears twice in the tool call");
+                }
+                reader.Read();
+                switch (key)
+                {
+                    case "id":
+                        id = ReadString(ref reader, state, $"{callPath}.id");
+                        break;
+                    case "type":
+                        if (ReadString(ref reader, state, $"{callPath}.type") is { } type && type != "function")
+                        {
+                            state.Add(DataRules.ToolCallType, $"{callPath}.type", $"tool call type \"{type}\" is not \"function\"");
+                        }
+                        break;
+                    case "function":
+                        sawFunction = true;
+                        (name, arguments) = ReadFunctionCall(ref reader, state, $"{callPath}.function");
+                        break;
+                    default:
+                        state.Add(DataRules.UnknownKey, $"{callPath}.{key}", $"unknown key \"{key}\" in a tool call");
+                        reader.Skip();
+                        break;
+                }
+            }
+            if (!sawFunction)
+            {
+                state.Add(DataRules.ToolDefinition, $"{callPath}.function", "the tool call has no \"function\" {name, arguments}");
+            }
+            calls.Add(new ToolCall(id, name ?? "", arguments ?? ""));
+        }
+        return calls;
+    }
+
+    private static (string? Name, string? Arguments) ReadFunctionCall(ref Utf8JsonReader reader, State state, string path)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            state.Add(DataRules.WrongType, path, $"function is a {Describe(reader.TokenType)}, not an object");
+            reader.Skip();
+            return (null, null);
+        }
+        string? name = null, arguments = null;
+        bool sawArguments = false;
+        var seen = new KeySet();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            if (!seen.Add(key))
+            {
+                state.Add(DataRules.DuplicateKey, $"{path}.{key}", $"key \"{key}\" appears twice");
+            }
+            reader.Read();
+            switch (key)
+            {
+                case "name":
+                    name = ReadString(ref reader, state, $"{path}.name");
+                    break;
+                case "arguments":
+                    sawArguments = true;
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        arguments = reader.GetString();
+                    }
+                    else
+                    {
+                        var raw = JsonElement.ParseValue(ref reader);
+                        arguments = raw.GetRawText();
+                        state.Add(DataRules.ToolCallArguments, $"{path}.arguments", $"arguments is a JSON {Describe(raw.ValueKind)}, not a string");
+                    }
+                    break;
+                default:
+                    state.Add(DataRules.UnknownKey, $"{path}.{key}", $"unknown key \"{key}\" in a function call");
+                    reader.Skip();
+                    break;
+            }
+        }
+        if (name is null)
+        {
+            state.Add(DataRules.FunctionName, $"{path}.name", "the function call has no name");
+        }
+        if (!sawArguments)
+        {
+            state.Add(DataRules.ToolCallArguments, $"{path}.arguments", "the function call has no arguments");
+        }
+        return (name, arguments);
+    }
+
+    private static List<ToolDefinition>? ReadTools(ref Utf8JsonReader reader, State state, string field)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            state.Add(DataRules.WrongType, field, $"\"{field}\" is a {Describe(reader.TokenType)}, not a list");
+            reader.Skip();
+            return null;
+        }
+        var tools = new List<ToolDefinition>();
+        int index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            string path = $"{field}[{index++}]";
+            var tool = JsonElement.ParseValue(ref reader);
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                state.Add(DataRules.ToolDefinition, path, $"a tool is a JSON {Describe(tool.ValueKind)}, not an object");
+                continue;
+            }
+            foreach (var property in tool.EnumerateObject())
+            {
+                if (property.Name is not ("type" or "function"))
+                {
+                    state.Add(DataRules.UnknownKey, $"{path}.{property.Name}", $"unknown key \"{property.Name}\" in a tool");
+                }
+            }
+            if (tool.TryGetProperty("type", out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == "function"))
+            {
+                state.Add(DataRules.ToolCallType, $"{path}.type", $"tool type {type.GetRawText()} is not \"function\"");
+            }
+            if (!tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
+            {
+                state.Add(DataRules.ToolDefinition, $"{path}.function", "the tool has no \"function\" object");
+                continue;
+            }
+            string? name = function.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            string? description = function.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            string? parameters = null;
+            if (name is null)
+            {
+                state.Add(DataRules.ToolDefinition, $"{path}.function.name", "the function has no name (a string)");
+            }
+            if (function.TryGetProperty("description", out d) && d.ValueKind != JsonValueKind.String)
+            {
+                state.Add(DataRules.ToolDefinition, $"{path}.function.description", "the description is not a string");
+            }
+            if (function.TryGetProperty("parameters", out var p))
+            {
+                if (p.ValueKind != JsonValueKind.Object)
+                {
+                    state.Add(DataRules.ToolDefinition, $"{path}.function.parameters", $"parameters is a JSON {Describe(p.ValueKind)}, not a JSON Schema object");
+                }
+                else
+                {
+                    parameters = p.GetRawText();
+                    foreach (var problem in JsonSchemaCheck.Problems(p, $"{path}.function.parameters"))
+                    {
+                        state.Add(DataRules.ToolSchema, problem.Path, problem.Message);
+                    }
+                }
+            }
+            foreach (var property in function.EnumerateObject())
+            {
+                if (property.Name is not ("name" or "description" or "parameters" or "strict"))
+                {
+                    state.Add(DataRules.UnknownKey, $"{path}.function.{property.Name}", $"unknown key \"{property.Name}\" in a function");
+                }
+            }
+            if (name is not null)
+            {
+                tools.Add(new ToolDefinition(name, description, parameters));
+            }
+        }
+        return tools;
+    }
+
+    private static List<string>? ReadTags(ref Utf8JsonReader reader, State state, string field, List<string>? tags)
+    {
+        var element = JsonElement.ParseValue(ref reader);
+        return TagsFrom(element, state, tags, field);
+    }
+
+    private static List<string>? TagsFrom(JsonElement element, State state, List<string>? tags, string field = "metadata.tags")
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            state.Add(DataRules.WrongType, field, $"tags is a JSON {Describe(element.ValueKind)}, not a list of strings");
+            return tags;
+        }
+        tags ??= [];
+        foreach (var tag in element.EnumerateArray())
+        {
+            if (tag.ValueKind == JsonValueKind.String && tag.GetString() is { Length: > 0 } id)
+            {
+                if (!tags.Contains(id))
+                {
+                    tags.Add(id);
+                }
+            }
+            else
+            {
+                state.Add(DataRules.WrongType, field, $"a tag is {tag.GetRawText()}, not a non-empty string");
+            }
+        }
+        return tags;
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader, State state, string field)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+        if (reader.TokenType != JsonTokenType.Null)
+        {
+            state.Add(DataRules.WrongType, field, $"\"{field}\" is a {Describe(reader.TokenType)}, not a string");
+        }
+        reader.Skip();
+        return null;
+    }
+
+    internal static MessageRole? ParseRole(string role) => role switch
+    {
+        "system" => MessageRole.System,
+        "user" => MessageRole.User,
+        "assistant" => MessageRole.Assistant,
+        "tool" => MessageRole.Tool,
+        _ => null,
+    };
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "list",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "list",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Null => "null",
+        _ => "value",
+    };
+
+    /// <summary>System.Text.Json's messages end with "LineNumber: 0 | BytePositionInLine: 12."; we say the column ourselves.</summary>
+    private static string CleanMessage(string message)
+    {
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        string text = (cut >= 0 ? message[..cut] : message).TrimEnd(' ', '.');
+        return text.Length == 0 ? "invalid JSON" : text;
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> utf8)
+    {
+        int offset = 0;
+        while (offset < utf8.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(utf8[offset..], out _, out int consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+            offset += consumed;
+        }
+        return 0;
+    }
+
+    /// <summary>1-based column in characters (UTF-8 lead bytes) of byte <paramref name="offset"/>.</summary>
+    internal static int ColumnOf(ReadOnlySpan<byte> utf8, int offset)
+    {
+        int column = 1;
+        for (int i = 0; i < offset && i < utf8.Length; i++)
+        {
+            if ((utf8[i] & 0xC0) != 0x80)
+            {
+                column++;
+            }
+        }
+        return column;
+    }
+
+    /// <summary>The keys of one object; most objects have a handful, so a list beats a hash set.</summary>
+    private struct KeySet
+    {
+        private List<string>? _keys;
+
+        public bool Add(string key)
+        {
+            _keys ??= new List<string>(6);
+            if (_keys.Contains(key))
+            {
+                return false;
+            }
+            _keys.Add(key);
+            return true;
+        }
+    }
+}
