@@ -177,26 +177,8 @@ public static class Deduplicator
     public static async Task<(long Kept, long Removed)> ApplyAsync(Stream input, DedupPlan plan, Stream kept, Stream? removed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var reader = new JsonlLineReader(input);
-        long keptCount = 0, removedCount = 0;
-        var copy = new LineCopier(input);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (plan.IsKept(line.Number - 1))
-            {
-                await copy.WriteAsync(line, kept, cancellationToken).ConfigureAwait(false);
-                keptCount++;
-            }
-            else
-            {
-                if (removed is not null)
-                {
-                    await copy.WriteAsync(line, removed, cancellationToken).ConfigureAwait(false);
-                }
-                removedCount++;
-            }
-        }
-        return (keptCount, removedCount);
+        var counts = await LineSplitter.SplitAsync(input, i => plan.IsKept(i) ? 0 : 1, [kept, removed], cancellationToken).ConfigureAwait(false);
+        return (counts[0], counts[1]);
     }
 
     private sealed class Scratch(int permutations)

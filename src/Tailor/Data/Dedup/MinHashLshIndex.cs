@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Tailor.Data.Dedup;
 
 /// <summary>
@@ -20,7 +18,6 @@ public sealed class MinHashLshIndex
     private readonly List<ulong[]> _bandKeys = [];
     private readonly int _permutations;
     private readonly int _bands;
-    private readonly int _rows;
 
     public MinHashLshIndex(LshParameters parameters)
     {
@@ -29,7 +26,6 @@ public sealed class MinHashLshIndex
         Parameters = parameters;
         _permutations = parameters.Permutations;
         _bands = parameters.Bands;
-        _rows = parameters.Rows;
     }
 
     public LshParameters Parameters { get; }
@@ -60,18 +56,7 @@ public sealed class MinHashLshIndex
         {
             chunk[i] = (ushort)signature[i];
         }
-        var keys = _bandKeys[index >> ChunkBits].AsSpan((index & (ChunkSize - 1)) * _bands, _bands);
-        for (int band = 0; band < _bands; band++)
-        {
-            var rows = signature.Slice(band * _rows, _rows);
-            ulong h = 0x9E3779B97F4A7C15UL * (ulong)(band + 1);
-            foreach (uint value in rows)
-            {
-                h = (h ^ value) * 0x100000001B3UL;
-                h ^= h >> 29;
-            }
-            keys[band] = h;
-        }
+        LshBands.Compute(signature, _bands, _bandKeys[index >> ChunkBits].AsSpan((index & (ChunkSize - 1)) * _bands, _bands));
     }
 
     /// <summary>Estimated Jaccard similarity of two stored documents (16-bit slots, corrected for chance agreement).</summary>
@@ -174,6 +159,4 @@ public sealed class MinHashLshIndex
         }
         return result;
     }
-
-    internal static Span<uint> AsUInt(Span<byte> bytes) => MemoryMarshal.Cast<byte, uint>(bytes);
 }
