@@ -33,7 +33,11 @@ public sealed record Conversation
     /// <summary>Lineage: the file line or interaction it came from.</summary>
     public ConversationSource? Source { get; init; }
 
-    /// <summary>Other keys of the example (and of its <c>metadata</c> object) as raw JSON, kept for the round trip.</summary>
+    /// <summary>
+    /// The example's other top-level keys (<c>metadata</c>, <c>id</c>, <c>parallel_tool_calls</c>, and <c>tags</c> as
+    /// written) as raw JSON in their original order, kept for the round trip. Writers emit <see cref="Tags"/>
+    /// themselves only when neither <c>tags</c> nor <c>metadata.tags</c> is here.
+    /// </summary>
     public IReadOnlyDictionary<string, JsonElement> Metadata { get; init; } = EmptyMetadata;
 
     /// <summary>True for a pretraining example.</summary>

@@ -162,7 +162,10 @@ public static class ConversationLineParser
                     state.Tools = ReadTools(ref reader, state, key);
                     break;
                 case "tags":
-                    state.Tags = ReadTags(ref reader, state, "tags", state.Tags);
+                    // Kept in metadata too, so a rewrite puts the key back where it was.
+                    var tagList = JsonElement.ParseValue(ref reader);
+                    (state.Metadata ??= new(StringComparer.Ordinal))[key] = tagList;
+                    state.Tags = TagsFrom(tagList, state, state.Tags, "tags");
                     break;
                 case "metadata":
                     var metadata = JsonElement.ParseValue(ref reader);
@@ -621,12 +624,6 @@ public static class ConversationLineParser
             }
         }
         return tools;
-    }
-
-    private static List<string>? ReadTags(ref Utf8JsonReader reader, State state, string field, List<string>? tags)
-    {
-        var element = JsonElement.ParseValue(ref reader);
-        return TagsFrom(element, state, tags, field);
     }
 
     private static List<string>? TagsFrom(JsonElement element, State state, List<string>? tags, string field = "metadata.tags")

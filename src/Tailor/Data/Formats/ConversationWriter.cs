@@ -89,6 +89,10 @@ public static class ConversationWriter
                 MessageRole.Assistant => "assistant",
                 _ => "tool",
             });
+            if (message.ToolCallId is not null)
+            {
+                writer.WriteString("tool_call_id", Map(ids, message.ToolCallId));
+            }
             if (message.Content is not null || message.ToolCalls.Count == 0)
             {
                 writer.WriteString("content", message.Content);
@@ -115,10 +119,6 @@ public static class ConversationWriter
                     writer.WriteEndObject();
                 }
                 writer.WriteEndArray();
-            }
-            if (message.ToolCallId is not null)
-            {
-                writer.WriteString("tool_call_id", Map(ids, message.ToolCallId));
             }
             if (message.Weight is { } weight)
             {
