@@ -29,7 +29,7 @@ public static class ConversationLineParser
         {
             int offset = FirstInvalidByte(utf8);
             result.Issues.Add(DataIssue.Of(DataRules.InvalidUtf8, "",
-                $"invalid UTF-8 byte 0x{utf8[offset]:X2} at column {ColumnOf(utf8, offset)}") with { Column = ColumnOf(utf8, offset) });
+                $"invalid UTF-8 byte 0x{utf8[offset]:X2}") with { Column = ColumnOf(utf8, offset) });
             return result;
         }
 
@@ -60,7 +60,7 @@ public static class ConversationLineParser
             int column = ColumnOf(utf8, (int)Math.Min(position, utf8.Length));
             // Nothing read before a syntax error can be trusted: report the error alone.
             result.Issues.Clear();
-            result.Issues.Add(DataIssue.Of(DataRules.JsonSyntax, "", $"{CleanMessage(ex.Message)} (column {column})") with { Column = column });
+            result.Issues.Add(DataIssue.Of(DataRules.JsonSyntax, "", CleanMessage(ex.Message)) with { Column = column });
             result.Conversation = null;
             return result;
         }
@@ -104,7 +104,7 @@ public static class ConversationLineParser
         var seen = new KeySet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            string key = KeyOf(ref reader);
             if (!seen.Add(key))
             {
                 state.Add(DataRules.DuplicateKey, key, $"key \"{key}\" appears twice");
@@ -251,7 +251,7 @@ public static class ConversationLineParser
         List<ToolCall>? calls = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            string key = KeyOf(ref reader);
             if (!seen.Add(key))
             {
                 state.Add(DataRules.DuplicateKey, $"{path}.{key}", $"key \"{key}\" appears twice in the message");
@@ -267,11 +267,10 @@ public static class ConversationLineParser
                         roleBad = true;
                         break;
                     }
-                    string roleName = reader.GetString()!;
-                    role = ParseRole(roleName);
+                    role = RoleOf(ref reader);
                     if (role is null)
                     {
-                        state.Add(DataRules.UnknownRole, $"{path}.role", $"unknown role \"{roleName}\"");
+                        state.Add(DataRules.UnknownRole, $"{path}.role", $"unknown role \"{reader.GetString()}\"");
                         roleBad = true;
                     }
                     break;
@@ -343,7 +342,7 @@ public static class ConversationLineParser
         double? weight = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            string key = KeyOf(ref reader);
             if (!seen.Add(key))
             {
                 state.Add(DataRules.DuplicateKey, $"{path}.{key}", $"key \"{key}\" appears twice in the turn");
@@ -460,7 +459,7 @@ public static class ConversationLineParser
             var seen = new KeySet();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string key = reader.GetString()!;
+                string key = KeyOf(ref reader);
                 if (!seen.Add(key))
                 {
                     state.Add(DataRules.DuplicateKey, $"{callPath}.{key}", $"key \"{key}\" appears twice in the tool call");
@@ -509,7 +508,7 @@ public static class ConversationLineParser
         var seen = new KeySet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            string key = KeyOf(ref reader);
             if (!seen.Add(key))
             {
                 state.Add(DataRules.DuplicateKey, $"{path}.{key}", $"key \"{key}\" appears twice");
@@ -732,20 +731,82 @@ public static class ConversationLineParser
         return column;
     }
 
-    /// <summary>The keys of one object; most objects have a handful, so a list beats a hash set.</summary>
+    /// <summary>Keys the formats define, matched on the raw bytes so reading them allocates nothing.</summary>
+    private static readonly string[] KnownKeys =
+    [
+        "messages", "interactions", "conversations", "text", "content", "system_prompt", "system", "tools", "available_tools",
+        "tags", "metadata", "role", "tool_calls", "tool_call_id", "name", "weight", "id", "type", "function", "arguments",
+        "from", "value", "description", "parameters",
+    ];
+
+    private static readonly byte[][] KnownKeyBytes = KnownKeys.Select(Encoding.UTF8.GetBytes).ToArray();
+
+    /// <summary>The current property name: a shared string for a known key, a new one otherwise.</summary>
+    private static string KeyOf(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var span = reader.ValueSpan;
+            for (int i = 0; i < KnownKeyBytes.Length; i++)
+            {
+                if (span.SequenceEqual(KnownKeyBytes[i]))
+                {
+                    return KnownKeys[i];
+                }
+            }
+        }
+        return reader.GetString()!;
+    }
+
+    private static MessageRole? RoleOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return ParseRole(reader.GetString()!);
+        }
+        var span = reader.ValueSpan;
+        return span.SequenceEqual("user"u8) ? MessageRole.User
+            : span.SequenceEqual("assistant"u8) ? MessageRole.Assistant
+            : span.SequenceEqual("system"u8) ? MessageRole.System
+            : span.SequenceEqual("tool"u8) ? MessageRole.Tool
+            : null;
+    }
+
+    /// <summary>The keys of one object. Most objects have a handful of known keys: one small list, compared by reference first.</summary>
     private struct KeySet
     {
-        private List<string>? _keys;
+        private string? _a, _b, _c, _d;
+        private List<string>? _more;
 
         public bool Add(string key)
         {
-            _keys ??= new List<string>(6);
-            if (_keys.Contains(key))
+            if (Same(_a, key) || Same(_b, key) || Same(_c, key) || Same(_d, key) || (_more?.Contains(key) ?? false))
             {
                 return false;
             }
-            _keys.Add(key);
+            if (_a is null)
+            {
+                _a = key;
+            }
+            else if (_b is null)
+            {
+                _b = key;
+            }
+            else if (_c is null)
+            {
+                _c = key;
+            }
+            else if (_d is null)
+            {
+                _d = key;
+            }
+            else
+            {
+                (_more ??= []).Add(key);
+            }
             return true;
         }
+
+        private static bool Same(string? a, string b) => a is not null && (ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal));
     }
 }

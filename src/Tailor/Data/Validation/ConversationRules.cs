@@ -12,6 +12,9 @@ namespace Tailor.Data.Validation;
 /// <remarks>Stateless and thread-safe.</remarks>
 public static class ConversationRules
 {
+    private static readonly HashSet<string> NoNames = [];
+    private static readonly Dictionary<string, int> NoCalls = [];
+
     /// <summary>Which role may follow which (mistral-common's fine-tuning validator).</summary>
     private static bool MayFollow(MessageRole previous, MessageRole next) => previous switch
     {
@@ -45,12 +48,18 @@ public static class ConversationRules
         }
 
         CheckTools(conversation.Tools, issues);
-        var toolNames = conversation.Tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var toolNames = conversation.Tools.Count == 0 ? NoNames : conversation.Tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         string listName = line.Format == DatasetFormat.ShareGpt ? "conversations" : (line.Spellings & KeySpelling.Interactions) != 0 ? "interactions" : "messages";
 
         int systems = conversation.SystemPrompt is null ? 0 : 1;
-        var pendingCalls = new Dictionary<string, int>(StringComparer.Ordinal); // id -> message index of the call
-        var allCallIds = new HashSet<string>(StringComparer.Ordinal);
+        bool usesTools = false;
+        foreach (var m in messages)
+        {
+            usesTools |= m.ToolCalls.Count > 0 || m.Role == MessageRole.Tool;
+        }
+        // Allocated only for the examples that use tools, which keeps plain chat validation cheap.
+        var pendingCalls = usesTools ? new Dictionary<string, int>(StringComparer.Ordinal) : NoCalls; // id -> message index of the call
+        var allCallIds = usesTools ? new HashSet<string>(StringComparer.Ordinal) : NoNames;
         int calls = 0, responses = 0;
         bool trainable = false;
 

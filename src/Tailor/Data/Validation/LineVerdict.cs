@@ -8,5 +8,17 @@ namespace Tailor.Data.Validation;
 /// </summary>
 public sealed record LineVerdict(JsonlLine Line, Conversation? Conversation, IReadOnlyList<DataIssue> Issues)
 {
-    public bool IsValid { get; } = !Issues.Any(i => i.Severity == IssueSeverity.Error);
+    public bool IsValid { get; } = NoErrors(Issues);
+
+    private static bool NoErrors(IReadOnlyList<DataIssue> issues)
+    {
+        for (int i = 0; i < issues.Count; i++)
+        {
+            if (issues[i].Severity == IssueSeverity.Error)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }
