@@ -24,18 +24,18 @@ public static class DataScaleRun
             return 0;
         }
         int count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
-        string path = Path.Combine(Path.GetTempPath(), $"tailor-bench-{count}.jsonl");
+        string path = Path.Combine(Path.GetTempPath(), $"tailor-bench-dups-{count}.jsonl");
         if (!File.Exists(path))
         {
             using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
-            foreach (string line in SyntheticChats.Lines(count))
+            foreach (string line in SyntheticChats.Lines(count, duplicates: true))
             {
                 writer.Write(line);
                 writer.Write('\n');
             }
         }
         long bytes = new FileInfo(path).Length;
-        Console.WriteLine($"file: {count:N0} examples, {bytes / 1e6:0.0} MB ({path})");
+        Console.WriteLine($"file: {count:N0} examples (1 in 20 an exact repeat, 1 in 20 a repeat with one word added), {bytes / 1e6:0.0} MB ({path})");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation()}");
         Console.WriteLine();
 
