@@ -17,15 +17,17 @@ internal static class DataStatsCommand
         var files = new Argument<string[]>("files") { Description = "JSONL files, counted together (default: the spec's datasets)", Arity = ArgumentArity.ZeroOrMore };
         var json = DataFiles.JsonOption();
         var seed = new Option<int>("--seed") { Description = "Seed of the sample lexical measures use", DefaultValueFactory = _ => 1 };
+        var charts = new Option<string?>("--charts") { Description = "Write PNG charts (length distributions, examples per tag) into this directory" };
         var command = new Command("stats", "Describe a dataset's variety and its coverage of the spec's objectives and policies");
         command.Arguments.Add(files);
         command.Options.Add(json);
         command.Options.Add(seed);
-        command.SetAction((parse, ct) => RunAsync(env, parse, parse.GetValue(files) ?? [], parse.GetValue(seed), parse.GetValue(json), ct));
+        command.Options.Add(charts);
+        command.SetAction((parse, ct) => RunAsync(env, parse, parse.GetValue(files) ?? [], parse.GetValue(seed), parse.GetValue(charts), parse.GetValue(json), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliEnvironment env, ParseResult parse, string[] files, int seed, bool json, CancellationToken ct)
+    private static async Task<int> RunAsync(CliEnvironment env, ParseResult parse, string[] files, int seed, string? chartDirectory, bool json, CancellationToken ct)
     {
         var project = DataFiles.TryLoadProject(parse, env);
         List<string> paths;
@@ -58,6 +60,10 @@ internal static class DataStatsCommand
             }
         }
         var stats = builder.Build();
+        var charts = chartDirectory is null
+            ? []
+            : Tailor.Data.Stats.Charts.StatisticsCharts.Write(stats, Path.GetFullPath(Path.Combine(env.WorkingDirectory, chartDirectory)), ids)
+                .Select(p => DataFiles.Display(env, p)).ToList();
         if (json)
         {
             DataFiles.WriteJson(env, new
@@ -88,6 +94,7 @@ internal static class DataStatsCommand
                 Tags = stats.Tags.ToDictionary(t => t.Label, t => t.Count),
                 stats.Untagged,
                 stats.Warnings,
+                Charts = charts,
             });
             return ExitCodes.Ok;
         }
@@ -136,6 +143,10 @@ internal static class DataStatsCommand
         foreach (string warning in stats.Warnings)
         {
             env.Out.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        }
+        if (charts.Count > 0)
+        {
+            env.Out.MarkupLine($"charts: {Markup.Escape(string.Join(", ", charts))}");
         }
         return ExitCodes.Ok;
     }
