@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Spectre.Console;
-using Tailor.Data.Tokens;
 using Tailor.Data.Validation;
 
 namespace Tailor.Cli.Commands;
@@ -17,7 +16,7 @@ internal static class DataValidateCommand
         var files = new Argument<string[]>("files") { Description = "JSONL files (default: the spec's datasets)", Arity = ArgumentArity.ZeroOrMore };
         var format = DataFiles.FormatOption("Format the files must be in: mistral, openai or text (default: each line's own)");
         var fix = new Option<bool>("--fix") { Description = "Write <file>.valid.jsonl and <file>.rejected.jsonl (+ .rejected.reasons.jsonl) beside each file" };
-        var seqLen = new Option<int?>("--seq-len") { Description = "Warn about examples longer than this many tokens (estimated with o200k_base)" };
+        var seqLen = new Option<int?>("--seq-len") { Description = "Warn about examples longer than this many tokens (the spec's local model's tokenizer, else an o200k_base estimate)" };
         var maxLine = new Option<int>("--max-line-bytes") { Description = "Reject lines longer than this", DefaultValueFactory = _ => 64 << 20 };
         var minExamples = new Option<int>("--min-examples") { Description = "Warn when a file has fewer valid examples", DefaultValueFactory = _ => 10 };
         var json = DataFiles.JsonOption();
@@ -34,7 +33,7 @@ internal static class DataValidateCommand
             Format = DataFiles.ParseFormat(parse.GetValue(format)),
             MaxLineBytes = Math.Max(16, parse.GetValue(maxLine)),
             MaxTokens = parse.GetValue(seqLen),
-            Tokens = parse.GetValue(seqLen) is null ? null : new TiktokenEstimateCounter(),
+            Tokens = parse.GetValue(seqLen) is null ? null : DataTokensCommand.ResolveCounter(env, parse, alias: null),
             MinExamples = parse.GetValue(minExamples),
         }, parse.GetValue(fix), parse.GetValue(json), ct));
         return command;
@@ -132,6 +131,18 @@ internal static class DataValidateCommand
         string status = report.HasErrors ? "[red]errors[/]" : "[green]ok[/]";
         env.Out.MarkupLine($"[bold]{Markup.Escape(report.File)}[/]: {DataFiles.Count(report.Lines)} lines, {DataFiles.Count(report.Valid)} valid, {DataFiles.Count(report.Rejected)} rejected, {DataFiles.Count(report.LinesWithWarnings)} with warnings: {status}");
         var rules = report.Rules.ToList();
+        if (report.ErrorsByBucket.Count > 0 || report.WarningsByBucket.Count > 0)
+        {
+            string Buckets(Dictionary<IssueBucket, long> counts) => string.Join(", ", counts.OrderByDescending(b => b.Value).Select(b => $"{Bucket(b.Key)} {DataFiles.Count(b.Value)}"));
+            if (report.ErrorsByBucket.Count > 0)
+            {
+                env.Out.MarkupLine($"errors by bucket: {Markup.Escape(Buckets(report.ErrorsByBucket))}");
+            }
+            if (report.WarningsByBucket.Count > 0)
+            {
+                env.Out.MarkupLine($"warnings by bucket: {Markup.Escape(Buckets(report.WarningsByBucket))}");
+            }
+        }
         if (rules.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded)

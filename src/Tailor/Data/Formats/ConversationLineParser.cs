@@ -47,7 +47,7 @@ public static class ConversationLineParser
                 result.Issues.Add(DataIssue.Of(DataRules.NotAnObject, "", $"the line is a JSON {Describe(reader.TokenType)}, not an object"));
                 return result;
             }
-            ReadRoot(ref reader, state);
+            ReadRoot(ref reader, state, utf8);
             if (reader.Read())
             {
                 // Something follows the object: "{...} {...}" or "{...},".
@@ -81,7 +81,7 @@ public static class ConversationLineParser
         public string? SystemPrompt;
         public List<ToolDefinition>? Tools;
         public List<string>? Tags;
-        public Dictionary<string, JsonElement>? Metadata;
+        public RawJsonMap? Metadata;
         public bool SawMessages;
         public bool SawText;
 
@@ -99,7 +99,10 @@ public static class ConversationLineParser
         };
     }
 
-    private static void ReadRoot(ref Utf8JsonReader reader, State state)
+    /// <summary>The bytes of the value that started at <paramref name="start"/> and that the reader has just finished.</summary>
+    private static byte[] Slice(ReadOnlySpan<byte> utf8, int start, ref Utf8JsonReader reader) => utf8[start..(int)reader.BytesConsumed].ToArray();
+
+    private static void ReadRoot(ref Utf8JsonReader reader, State state, ReadOnlySpan<byte> utf8)
     {
         var seen = new KeySet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -162,22 +165,46 @@ public static class ConversationLineParser
                     state.Tools = ReadTools(ref reader, state, key);
                     break;
                 case "tags":
+                {
                     // Kept in metadata too, so a rewrite puts the key back where it was.
-                    var tagList = JsonElement.ParseValue(ref reader);
-                    (state.Metadata ??= new(StringComparer.Ordinal))[key] = tagList;
-                    state.Tags = TagsFrom(tagList, state, state.Tags, "tags");
+                    int start = (int)reader.TokenStartIndex;
+                    state.Tags = ReadTagArray(ref reader, state, "tags", state.Tags);
+                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader));
                     break;
+                }
                 case "metadata":
-                    var metadata = JsonElement.ParseValue(ref reader);
-                    (state.Metadata ??= new(StringComparer.Ordinal))[key] = metadata;
-                    if (metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("tags", out var tags))
+                {
+                    int start = (int)reader.TokenStartIndex;
+                    if (reader.TokenType == JsonTokenType.StartObject)
                     {
-                        state.Tags = TagsFrom(tags, state, state.Tags);
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            bool isTags = reader.ValueTextEquals("tags"u8);
+                            reader.Read();
+                            if (isTags)
+                            {
+                                state.Tags = ReadTagArray(ref reader, state, "metadata.tags", state.Tags);
+                            }
+                            else
+                            {
+                                reader.Skip();
+                            }
+                        }
                     }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader));
                     break;
+                }
                 default:
-                    (state.Metadata ??= new(StringComparer.Ordinal))[key] = JsonElement.ParseValue(ref reader);
+                {
+                    int start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader));
                     break;
+                }
             }
         }
 
@@ -625,17 +652,18 @@ public static class ConversationLineParser
         return tools;
     }
 
-    private static List<string>? TagsFrom(JsonElement element, State state, List<string>? tags, string field = "metadata.tags")
+    private static List<string>? ReadTagArray(ref Utf8JsonReader reader, State state, string field, List<string>? tags)
     {
-        if (element.ValueKind != JsonValueKind.Array)
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
-            state.Add(DataRules.WrongType, field, $"tags is a JSON {Describe(element.ValueKind)}, not a list of strings");
+            state.Add(DataRules.WrongType, field, $"tags is a {Describe(reader.TokenType)}, not a list of strings");
+            reader.Skip();
             return tags;
         }
         tags ??= [];
-        foreach (var tag in element.EnumerateArray())
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (tag.ValueKind == JsonValueKind.String && tag.GetString() is { Length: > 0 } id)
+            if (reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } id)
             {
                 if (!tags.Contains(id))
                 {
@@ -644,7 +672,8 @@ public static class ConversationLineParser
             }
             else
             {
-                state.Add(DataRules.WrongType, field, $"a tag is {tag.GetRawText()}, not a non-empty string");
+                state.Add(DataRules.WrongType, field, $"a tag is a {Describe(reader.TokenType)}, not a non-empty string");
+                reader.Skip();
             }
         }
         return tags;

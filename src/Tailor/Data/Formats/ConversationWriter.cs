@@ -56,10 +56,21 @@ public static class ConversationWriter
             }
             writer.WriteEndArray();
         }
-        foreach (var (key, value) in conversation.Metadata)
+        if (conversation.Metadata is RawJsonMap raw)
         {
-            writer.WritePropertyName(key);
-            value.WriteTo(writer);
+            foreach (var (key, json) in raw.RawEntries)
+            {
+                writer.WritePropertyName(key);
+                writer.WriteRawValue(json, skipInputValidation: true);
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in conversation.Metadata)
+            {
+                writer.WritePropertyName(key);
+                value.WriteTo(writer);
+            }
         }
         writer.WriteEndObject();
     }
