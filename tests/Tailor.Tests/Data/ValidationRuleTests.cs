@@ -31,6 +31,8 @@ public sealed class ValidationRuleTests
         { DataRules.JsonSyntax, "", """{"messages": NaN}""", Chat(U, A) },
         { DataRules.NotAnObject, "", "[" + Chat(U, A) + "]", Chat(U, A) },
         { DataRules.DuplicateKey, "", """{"messages":[{"role":"user","role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}""", Chat(U, A) },
+        { DataRules.DuplicateKey, "", """{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}],"metadata":{"source":{"id":1,"id":2}}}""", """{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}],"metadata":{"source":{"id":1}}}""" },
+        { DataRules.DuplicateKey, "", ToolChat(U, A).Replace("\"description\":\"Weather\"", "\"description\":\"Weather\",\"description\":\"Again\"", StringComparison.Ordinal), ToolChat(U, A) },
         { DataRules.AliasConflict, "", """{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}],"interactions":[]}""", Chat(U, A) },
         { DataRules.UnknownKey, "", """{"messages":[{"role":"user","content":"Hi","mood":"happy"},{"role":"assistant","content":"Hello!"}]}""", Chat(U, A) },
         { DataRules.WrongType, "", """{"messages":{"role":"user"}}""", Chat(U, A) },

@@ -99,8 +99,16 @@ public static class ConversationLineParser
         };
     }
 
-    /// <summary>The bytes of the value that started at <paramref name="start"/> and that the reader has just finished.</summary>
-    private static byte[] Slice(ReadOnlySpan<byte> utf8, int start, ref Utf8JsonReader reader) => utf8[start..(int)reader.BytesConsumed].ToArray();
+    /// <summary>The bytes of the value that started at <paramref name="start"/> and that the reader has just finished, checked for duplicate keys.</summary>
+    private static byte[] Slice(ReadOnlySpan<byte> utf8, int start, ref Utf8JsonReader reader, State state, string key)
+    {
+        var slice = utf8[start..(int)reader.BytesConsumed];
+        if (slice.Length > 0 && slice[0] is (byte)'{' or (byte)'[' && DuplicateKeyScan.Find(slice, key) is { } duplicate)
+        {
+            state.Add(DataRules.DuplicateKey, duplicate, $"key \"{duplicate[(duplicate.LastIndexOf('.') + 1)..]}\" appears twice");
+        }
+        return slice.ToArray();
+    }
 
     private static void ReadRoot(ref Utf8JsonReader reader, State state, ReadOnlySpan<byte> utf8)
     {
@@ -162,14 +170,14 @@ public static class ConversationLineParser
                     {
                         state.Add(DataRules.AliasConflict, key, "both \"tools\" and \"available_tools\" are given");
                     }
-                    state.Tools = ReadTools(ref reader, state, key);
+                    state.Tools = ReadTools(ref reader, state, key, utf8);
                     break;
                 case "tags":
                 {
                     // Kept in metadata too, so a rewrite puts the key back where it was.
                     int start = (int)reader.TokenStartIndex;
                     state.Tags = ReadTagArray(ref reader, state, "tags", state.Tags);
-                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader));
+                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader, state, key));
                     break;
                 }
                 case "metadata":
@@ -195,14 +203,14 @@ public static class ConversationLineParser
                     {
                         reader.Skip();
                     }
-                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader));
+                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader, state, key));
                     break;
                 }
                 default:
                 {
                     int start = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader));
+                    (state.Metadata ??= new()).Set(key, Slice(utf8, start, ref reader, state, key));
                     break;
                 }
             }
@@ -576,7 +584,7 @@ public static class ConversationLineParser
         return (name, arguments);
     }
 
-    private static List<ToolDefinition>? ReadTools(ref Utf8JsonReader reader, State state, string field)
+    private static List<ToolDefinition>? ReadTools(ref Utf8JsonReader reader, State state, string field, ReadOnlySpan<byte> utf8)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -589,7 +597,12 @@ public static class ConversationLineParser
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             string path = $"{field}[{index++}]";
+            int start = (int)reader.TokenStartIndex;
             var tool = JsonElement.ParseValue(ref reader);
+            if (DuplicateKeyScan.Find(utf8[start..(int)reader.BytesConsumed], path) is { } duplicate)
+            {
+                state.Add(DataRules.DuplicateKey, duplicate, $"key \"{duplicate[(duplicate.LastIndexOf('.') + 1)..]}\" appears twice");
+            }
             if (tool.ValueKind != JsonValueKind.Object)
             {
                 state.Add(DataRules.ToolDefinition, path, $"a tool is a JSON {Describe(tool.ValueKind)}, not an object");
