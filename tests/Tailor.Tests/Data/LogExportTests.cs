@@ -130,6 +130,8 @@ public sealed class LogExportTests : IAsyncLifetime
         Assert.Equal(1, result.Skipped["feedback below"]);
         Assert.Equal(1, result.Skipped["no feedback"]);
         Assert.True(examples[0].Metadata["source"].GetProperty("corrected").GetBoolean());
+        Assert.Equal(4, examples[0].Metadata["rating"].GetDouble());
+        Assert.Equal(4, Tailor.Data.Dedup.Deduplicator.RatingOf(examples[0]));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Export(new LogExportFilter { MinFeedback = 4 }));
     }

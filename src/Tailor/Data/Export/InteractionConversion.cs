@@ -15,7 +15,11 @@ public static class InteractionConversion
     /// caller's messages, and the model's answer, or <paramref name="correction"/> in its place.
     /// Null when there is no assistant answer to learn from.
     /// </summary>
-    public static Conversation? ToConversation(Interaction interaction, bool includeSystemPrompt = true, string? correction = null)
+    /// <param name="interaction">The logged exchange.</param>
+    /// <param name="includeSystemPrompt">Start with the system prompt the model saw.</param>
+    /// <param name="correction">An answer to use in place of the model's.</param>
+    /// <param name="rating">A feedback score, written as the example's <c>rating</c> (what <c>dedup --keep best-rated</c> reads).</param>
+    public static Conversation? ToConversation(Interaction interaction, bool includeSystemPrompt = true, string? correction = null, double? rating = null)
     {
         ArgumentNullException.ThrowIfNull(interaction);
         var messages = new List<ConversationMessage>();
@@ -58,7 +62,9 @@ public static class InteractionConversion
         {
             Messages = messages,
             Source = source,
-            Metadata = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["source"] = SourceJson(interaction, correction is not null) },
+            Metadata = rating is { } score
+                ? new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["source"] = SourceJson(interaction, correction is not null), ["rating"] = JsonSerializer.SerializeToElement(score, Compact.GetTypeInfo(typeof(double))) }
+                : new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["source"] = SourceJson(interaction, correction is not null) },
         };
     }
 

@@ -61,7 +61,7 @@ public sealed class LogExporter(IInteractionStore store, IFeedbackLookup? feedba
                 }
             }
             string? correction = filter.ApplyCorrections ? rating?.Correction : null;
-            var conversation = InteractionConversion.ToConversation(interaction, filter.IncludeSystemPrompt, correction);
+            var conversation = InteractionConversion.ToConversation(interaction, filter.IncludeSystemPrompt, correction, rating?.Score);
             if (conversation is null)
             {
                 result.Skip("empty answer");
