@@ -99,6 +99,7 @@ public sealed class ValidationRuleTests
         tested.Add(DataRules.LineTooLong);   // LineTooLongTests
         tested.Add(DataRules.TooManyTokens); // TokenReportTests
         tested.Add(DataRules.TooFewExamples); // ValidatorFileTests
+        tested.Add(DataRules.NoExamples); // ValidatorFileTests
         var missing = DataRules.All.Select(r => r.Code).Where(c => !tested.Contains(c)).ToList();
         Assert.Empty(missing);
     }

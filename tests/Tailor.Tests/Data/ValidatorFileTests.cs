@@ -94,6 +94,46 @@ public sealed class ValidatorFileTests
     }
 
     [Fact]
+    public void An_empty_file_or_one_with_no_valid_line_is_an_error()
+    {
+        foreach (byte[] input in new[] { Array.Empty<byte>(), Encoding.UTF8.GetBytes("oops\n") })
+        {
+            var report = new ValidationReport("x.jsonl");
+            foreach (var verdict in new DatasetValidator().Validate(new MemoryStream(input)))
+            {
+                report.Add(verdict);
+            }
+            report.Complete(new ValidationOptions());
+
+            Assert.True(report.HasErrors);
+            Assert.Contains(report.Rules, r => r.Rule.Code == DataRules.NoExamples);
+        }
+    }
+
+    [Fact]
+    public void A_gzip_or_utf16_file_is_named_as_such_with_the_command_that_fixes_it()
+    {
+        byte[] gzip;
+        using (var buffer = new MemoryStream())
+        {
+            using (var zip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                zip.Write(Encoding.UTF8.GetBytes(Good + "\n"));
+            }
+            gzip = buffer.ToArray();
+        }
+        byte[] utf16 = [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(Good)];
+
+        var zipped = new DatasetValidator().Validate(new MemoryStream(gzip)).First();
+        var wide = new DatasetValidator().Validate(new MemoryStream(utf16)).First();
+
+        Assert.Contains("gzip", zipped.Issues[0].Message, StringComparison.Ordinal);
+        Assert.Contains("gunzip", zipped.Issues[0].Hint, StringComparison.Ordinal);
+        Assert.Contains("UTF-16", wide.Issues[0].Message, StringComparison.Ordinal);
+        Assert.Contains("iconv", wide.Issues[0].Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_byte_order_mark_and_crlf_endings_are_accepted()
     {
         byte[] input = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Good + "\r\n" + Good + "\r\n")];

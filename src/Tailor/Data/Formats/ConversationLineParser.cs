@@ -28,8 +28,12 @@ public static class ConversationLineParser
         if (!System.Text.Unicode.Utf8.IsValid(utf8))
         {
             int offset = FirstInvalidByte(utf8);
-            result.Issues.Add(DataIssue.Of(DataRules.InvalidUtf8, "",
-                $"invalid UTF-8 byte 0x{utf8[offset]:X2}") with { Column = ColumnOf(utf8, offset) });
+            var issue = utf8.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B])
+                ? DataIssue.Of(DataRules.InvalidUtf8, "", "the data is gzip-compressed (it starts with bytes 1F 8B)", "decompress it first: gunzip -k file.jsonl.gz")
+                : utf8.Length >= 2 && ((utf8[0] == 0xFF && utf8[1] == 0xFE) || (utf8[0] == 0xFE && utf8[1] == 0xFF))
+                    ? DataIssue.Of(DataRules.InvalidUtf8, "", "the file is UTF-16, not UTF-8", "convert it: iconv -f UTF-16 -t UTF-8 file.jsonl > file.utf8.jsonl")
+                    : DataIssue.Of(DataRules.InvalidUtf8, "", $"invalid UTF-8 byte 0x{utf8[offset]:X2}");
+            result.Issues.Add(issue with { Column = ColumnOf(utf8, offset) });
             return result;
         }
 

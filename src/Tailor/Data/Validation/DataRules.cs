@@ -50,6 +50,7 @@ public static class DataRules
     public const string FormatMismatch = "format-mismatch";
     public const string TooManyTokens = "too-many-tokens";
     public const string TooFewExamples = "too-few-examples";
+    public const string NoExamples = "no-examples";
 
     private static readonly DataRule[] Rules =
     [
@@ -139,6 +140,8 @@ public static class DataRules
             "shorten the example or raise seq_len; as it is, training truncates it"),
         new(TooFewExamples, IssueBucket.File, IssueSeverity.Warning, "a training file has at least 10 examples (OpenAI's minimum)",
             "add examples: fine-tuning on fewer rarely changes the model"),
+        new(NoExamples, IssueBucket.File, IssueSeverity.Error, "a file has at least one valid example",
+            "the file is empty or every line was rejected: fix the lines reported above, or check that this is the right file"),
     ];
 
     private static readonly Dictionary<string, DataRule> ByCode = Rules.ToDictionary(r => r.Code, StringComparer.Ordinal);

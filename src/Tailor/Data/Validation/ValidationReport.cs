@@ -36,7 +36,7 @@ public sealed class ValidationReport(string file, int examplesPerRule = 5)
     /// <summary>Rules broken at least once, most frequent first.</summary>
     public IEnumerable<RuleTally> Rules => _rules.Values.OrderByDescending(r => r.Rule.Severity).ThenByDescending(r => r.Count).ThenBy(r => r.Rule.Code, StringComparer.Ordinal);
 
-    public bool HasErrors => Rejected > 0 || Rules.Any(r => r.Rule.Severity == IssueSeverity.Error);
+    public bool HasErrors => Rejected > 0 || _rules.Values.Any(r => r.Rule.Severity == IssueSeverity.Error);
 
     public void Add(LineVerdict verdict)
     {
@@ -69,7 +69,12 @@ public sealed class ValidationReport(string file, int examplesPerRule = 5)
     public void Complete(ValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MinExamples > 0 && Valid < options.MinExamples)
+        if (Valid == 0)
+        {
+            ErrorsByBucket[IssueBucket.File] = ErrorsByBucket.GetValueOrDefault(IssueBucket.File) + 1;
+            Tally(DataRules.NoExamples, 0, "", Lines == 0 ? "the file is empty" : $"none of the {Lines} line(s) is a valid example", null);
+        }
+        else if (options.MinExamples > 0 && Valid < options.MinExamples)
         {
             WarningsByBucket[IssueBucket.File] = WarningsByBucket.GetValueOrDefault(IssueBucket.File) + 1;
             Tally(DataRules.TooFewExamples, 0, "", $"{Valid} valid example(s), fewer than {options.MinExamples}", null);
