@@ -17,8 +17,13 @@ public static class ConversationLineParser
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
+    /// <summary>Parses <paramref name="utf8"/>, recording <paramref name="file"/> and <paramref name="line"/> as the example's source.</summary>
+    public static ParsedLine Parse(ReadOnlySpan<byte> utf8, string? file, long line) => Parse(utf8, null, file, line);
+
     /// <summary>Parses <paramref name="utf8"/> (one line without its newline; a leading BOM is ignored).</summary>
-    public static ParsedLine Parse(ReadOnlySpan<byte> utf8, ConversationSource? source = null)
+    public static ParsedLine Parse(ReadOnlySpan<byte> utf8, ConversationSource? source = null) => Parse(utf8, source, null, 0);
+
+    private static ParsedLine Parse(ReadOnlySpan<byte> utf8, ConversationSource? source, string? file, long line)
     {
         var result = new ParsedLine();
         if (utf8.StartsWith(Bom))
@@ -71,7 +76,10 @@ public static class ConversationLineParser
 
         if (!result.HasErrors)
         {
-            result.Conversation = state.Build(source is null ? null : source with { Format = result.Format });
+            result.Conversation = state.Build(
+                source is not null ? source with { Format = result.Format }
+                : file is not null || line > 0 ? new ConversationSource(file, line) { Format = result.Format }
+                : null);
         }
         return result;
     }
@@ -256,7 +264,7 @@ public static class ConversationLineParser
         int index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            string path = $"{field}[{index}]";
+            var path = new Field(field, index);
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 state.Add(DataRules.WrongType, path, $"a message is a {Describe(reader.TokenType)}, not an object");
@@ -280,7 +288,7 @@ public static class ConversationLineParser
         return broken ? null : messages;
     }
 
-    private static ConversationMessage? ReadMessage(ref Utf8JsonReader reader, State state, string path)
+    private static ConversationMessage? ReadMessage(ref Utf8JsonReader reader, State state, Field path)
     {
         var seen = new KeySet();
         MessageRole? role = null;
@@ -293,7 +301,7 @@ public static class ConversationLineParser
             string key = KeyOf(ref reader);
             if (!seen.Add(key))
             {
-                state.Add(DataRules.DuplicateKey, $"{path}.{key}", $"key \"{key}\" appears twice in the message");
+                state.Add(DataRules.DuplicateKey, path.Dot(key), $"key \"{key}\" appears twice in the message");
             }
             reader.Read();
             switch (key)
@@ -301,7 +309,7 @@ public static class ConversationLineParser
                 case "role":
                     if (reader.TokenType != JsonTokenType.String)
                     {
-                        state.Add(DataRules.UnknownRole, $"{path}.role", $"the role is a {Describe(reader.TokenType)}, not a string");
+                        state.Add(DataRules.UnknownRole, path.Dot("role"), $"the role is a {Describe(reader.TokenType)}, not a string");
                         reader.Skip();
                         roleBad = true;
                         break;
@@ -309,7 +317,7 @@ public static class ConversationLineParser
                     role = RoleOf(ref reader);
                     if (role is null)
                     {
-                        state.Add(DataRules.UnknownRole, $"{path}.role", $"unknown role \"{reader.GetString()}\"");
+                        state.Add(DataRules.UnknownRole, path.Dot("role"), $"unknown role \"{reader.GetString()}\"");
                         roleBad = true;
                     }
                     break;
@@ -325,18 +333,18 @@ public static class ConversationLineParser
                     }
                     if (sawText && sawContent)
                     {
-                        state.Add(DataRules.AliasConflict, $"{path}.{key}", "both \"content\" and \"text\" are given");
+                        state.Add(DataRules.AliasConflict, path.Dot(key), "both \"content\" and \"text\" are given");
                     }
-                    content = ReadContent(ref reader, state, $"{path}.{key}");
+                    content = ReadContent(ref reader, state, path.Dot(key));
                     break;
                 case "tool_calls":
-                    calls = ReadToolCalls(ref reader, state, $"{path}.tool_calls");
+                    calls = ReadToolCalls(ref reader, state, path.Dot("tool_calls"));
                     break;
                 case "tool_call_id":
-                    toolCallId = ReadString(ref reader, state, $"{path}.tool_call_id");
+                    toolCallId = ReadString(ref reader, state, path.Dot("tool_call_id"));
                     break;
                 case "name":
-                    name = ReadString(ref reader, state, $"{path}.name");
+                    name = ReadString(ref reader, state, path.Dot("name"));
                     break;
                 case "weight":
                     if (reader.TokenType == JsonTokenType.Number)
@@ -345,12 +353,12 @@ public static class ConversationLineParser
                     }
                     else
                     {
-                        state.Add(DataRules.WeightValue, $"{path}.weight", $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
+                        state.Add(DataRules.WeightValue, path.Dot("weight"), $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
                         reader.Skip();
                     }
                     break;
                 default:
-                    state.Add(DataRules.UnknownKey, $"{path}.{key}", $"unknown key \"{key}\" in a message");
+                    state.Add(DataRules.UnknownKey, path.Dot(key), $"unknown key \"{key}\" in a message");
                     reader.Skip();
                     break;
             }
@@ -359,7 +367,7 @@ public static class ConversationLineParser
         {
             if (!roleBad)
             {
-                state.Add(DataRules.MissingRole, $"{path}.role", "the message has no role");
+                state.Add(DataRules.MissingRole, path.Dot("role"), "the message has no role");
             }
             return null;
         }
@@ -372,7 +380,7 @@ public static class ConversationLineParser
         };
     }
 
-    private static ConversationMessage? ReadShareGptTurn(ref Utf8JsonReader reader, State state, string path)
+    private static ConversationMessage? ReadShareGptTurn(ref Utf8JsonReader reader, State state, Field path)
     {
         var seen = new KeySet();
         MessageRole? role = null;
@@ -384,13 +392,13 @@ public static class ConversationLineParser
             string key = KeyOf(ref reader);
             if (!seen.Add(key))
             {
-                state.Add(DataRules.DuplicateKey, $"{path}.{key}", $"key \"{key}\" appears twice in the turn");
+                state.Add(DataRules.DuplicateKey, path.Dot(key), $"key \"{key}\" appears twice in the turn");
             }
             reader.Read();
             switch (key)
             {
                 case "from":
-                    string? from = ReadString(ref reader, state, $"{path}.from");
+                    string? from = ReadString(ref reader, state, path.Dot("from"));
                     role = from switch
                     {
                         "human" or "user" => MessageRole.User,
@@ -400,12 +408,12 @@ public static class ConversationLineParser
                     };
                     if (role is null)
                     {
-                        state.Add(DataRules.UnknownRole, $"{path}.from", $"unknown speaker \"{from}\" (expected human, gpt or system)");
+                        state.Add(DataRules.UnknownRole, path.Dot("from"), $"unknown speaker \"{from}\" (expected human, gpt or system)");
                         roleBad = true;
                     }
                     break;
                 case "value":
-                    value = ReadString(ref reader, state, $"{path}.value");
+                    value = ReadString(ref reader, state, path.Dot("value"));
                     break;
                 case "weight":
                     if (reader.TokenType == JsonTokenType.Number)
@@ -414,12 +422,12 @@ public static class ConversationLineParser
                     }
                     else
                     {
-                        state.Add(DataRules.WeightValue, $"{path}.weight", $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
+                        state.Add(DataRules.WeightValue, path.Dot("weight"), $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
                         reader.Skip();
                     }
                     break;
                 default:
-                    state.Add(DataRules.UnknownKey, $"{path}.{key}", $"unknown key \"{key}\" in a ShareGPT turn");
+                    state.Add(DataRules.UnknownKey, path.Dot(key), $"unknown key \"{key}\" in a ShareGPT turn");
                     reader.Skip();
                     break;
             }
@@ -428,14 +436,14 @@ public static class ConversationLineParser
         {
             if (!roleBad)
             {
-                state.Add(DataRules.MissingRole, $"{path}.from", "the turn has no \"from\"");
+                state.Add(DataRules.MissingRole, path.Dot("from"), "the turn has no \"from\"");
             }
             return null;
         }
         return new ConversationMessage(role.Value, value) { Weight = weight };
     }
 
-    private static string? ReadContent(ref Utf8JsonReader reader, State state, string path)
+    private static string? ReadContent(ref Utf8JsonReader reader, State state, Field path)
     {
         switch (reader.TokenType)
         {
@@ -696,7 +704,7 @@ public static class ConversationLineParser
         return tags;
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader, State state, string field)
+    private static string? ReadString(ref Utf8JsonReader reader, State state, Field field)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
@@ -775,6 +783,19 @@ public static class ConversationLineParser
             }
         }
         return column;
+    }
+
+    /// <summary>A field path built only when a problem is reported: <c>messages[3].content</c>.</summary>
+    private readonly struct Field(string root, int index = -1, string? key = null)
+    {
+        public Field Dot(string name) => key is null ? new Field(root, index, name) : new Field(ToString(), -1, name);
+
+        public override string ToString() =>
+            index < 0 ? (key is null ? root : $"{root}.{key}") : key is null ? $"{root}[{index}]" : $"{root}[{index}].{key}";
+
+        public static implicit operator Field(string root) => new(root);
+
+        public static implicit operator string(Field field) => field.ToString();
     }
 
     /// <summary>Keys the formats define, matched on the raw bytes so reading them allocates nothing.</summary>

@@ -32,7 +32,7 @@ public static class DatasetReader
                 yield return new DatasetRecord(line.Number, null, null);
                 continue;
             }
-            var parsed = ConversationLineParser.Parse(line.Content, new ConversationSource(fileName, line.Number));
+            var parsed = ConversationLineParser.Parse(line.Content, fileName, line.Number);
             yield return new DatasetRecord(line.Number, parsed.Conversation, parsed);
         }
     }

@@ -71,7 +71,7 @@ public static class ConversationRules
         for (int i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
-            string path = $"{listName}[{i}]";
+            var path = new MessagePath(listName, i);
             if (i > 0 && !MayFollow(messages[i - 1].Role, message.Role))
             {
                 issues.Add(DataIssue.Of(DataRules.RoleOrder, $"{path}.role", $"a {Name(message.Role)} message follows a {Name(messages[i - 1].Role)} message"));
@@ -125,7 +125,7 @@ public static class ConversationRules
                 }
                 if (responses > calls && message.ToolCallId is null)
                 {
-                    issues.Add(DataIssue.Of(DataRules.TooManyToolResponses, path, $"{responses} tool responses for {calls} tool call(s)"));
+                    issues.Add(DataIssue.Of(DataRules.TooManyToolResponses, path.ToString(), $"{responses} tool responses for {calls} tool call(s)"));
                 }
             }
         }
@@ -178,7 +178,7 @@ public static class ConversationRules
         }
     }
 
-    private static void CheckContent(ConversationMessage message, string path, DatasetFormat format, List<DataIssue> issues)
+    private static void CheckContent(ConversationMessage message, MessagePath path, DatasetFormat format, List<DataIssue> issues)
     {
         bool hasCalls = message.ToolCalls.Count > 0;
         if (message.Content is null)
@@ -202,7 +202,7 @@ public static class ConversationRules
         }
     }
 
-    private static void CheckWeight(ConversationMessage message, string path, List<DataIssue> issues)
+    private static void CheckWeight(ConversationMessage message, MessagePath path, List<DataIssue> issues)
     {
         if (message.Weight is not { } weight)
         {
@@ -306,5 +306,17 @@ public static class ConversationRules
         }
     }
 
-    private static string Name(MessageRole role) => role.ToString().ToLowerInvariant();
+    private static string Name(MessageRole role) => role switch
+    {
+        MessageRole.System => "system",
+        MessageRole.User => "user",
+        MessageRole.Assistant => "assistant",
+        _ => "tool",
+    };
+
+    /// <summary><c>messages[i]</c>, rendered only when a problem names it.</summary>
+    private readonly record struct MessagePath(string List, int Index)
+    {
+        public override string ToString() => $"{List}[{Index}]";
+    }
 }

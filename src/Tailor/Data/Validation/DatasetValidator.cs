@@ -44,7 +44,7 @@ public sealed class DatasetValidator(ValidationOptions? options = null)
         {
             return new LineVerdict(line, null, [DataIssue.Of(DataRules.BlankLine, "", "the line is blank")]);
         }
-        var parsed = ConversationLineParser.Parse(line.Content, new ConversationSource(fileName, line.Number));
+        var parsed = ConversationLineParser.Parse(line.Content, fileName, line.Number);
         var issues = parsed.Issues;
         ConversationRules.Check(parsed, Options.Format, issues);
         if (parsed.Conversation is { } conversation && Options.Tokens is { } tokens && Options.MaxTokens is { } max)
