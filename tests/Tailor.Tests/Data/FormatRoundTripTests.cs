@@ -49,6 +49,19 @@ public sealed class FormatRoundTripTests
     }
 
     [Fact]
+    public void The_legacy_functions_format_converts_with_linked_call_ids()
+    {
+        var conversation = Parse("""{"messages":[{"role":"user","content":"Weather?"},{"role":"assistant","content":null,"function_call":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},{"role":"function","name":"get_weather","content":"18C"},{"role":"assistant","content":"18 degrees."}],"functions":[{"name":"get_weather","description":"Weather","parameters":{"type":"object"}}]}""");
+
+        byte[] mistral = ConversationWriter.ToJsonLine(conversation, DatasetFormat.Mistral);
+
+        Assert.Equal(
+            """{"messages":[{"role":"user","content":"Weather?"},{"role":"assistant","tool_calls":[{"id":"call00000","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},{"role":"tool","tool_call_id":"call00000","content":"18C","name":"get_weather"},{"role":"assistant","content":"18 degrees."}],"tools":[{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"type":"object"}}}]}""",
+            Encoding.UTF8.GetString(mistral));
+        Assert.True(ValidationRuleTests.ValidateOne(new DatasetValidator(new ValidationOptions { Format = DatasetFormat.Mistral }), mistral).IsValid);
+    }
+
+    [Fact]
     public void ShareGpt_converts_to_a_valid_openai_example()
     {
         var conversation = Parse("""{"conversations":[{"from":"system","value":"Be kind."},{"from":"human","value":"Hi"},{"from":"gpt","value":"Hello!"}],"id":"x1"}""");

@@ -69,6 +69,8 @@ public sealed class ValidationRuleTests
         { DataRules.ToolSchema, "", Chat(U, A)[..^1] + ""","tools":[{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"obj"}}}]}""", ToolChat(U, A) },
         { DataRules.DuplicateTool, "", Chat(U, A)[..^1] + $$$""","tools":[{{{Tool}}},{{{Tool}}}]}""", ToolChat(U, A) },
         { DataRules.UnknownFunction, "", ToolChat(U, Call(name: "get_time"), Answer(), A), ToolChat(U, Call(), Answer(), A) },
+        { DataRules.LegacyFunctions, "", """{"messages":[{"role":"user","content":"Weather?"},{"role":"assistant","content":null,"function_call":{"name":"get_weather","arguments":"{}"}},{"role":"function","name":"get_weather","content":"18C"},{"role":"assistant","content":"18 degrees."}],"functions":[{"name":"get_weather","description":"Weather","parameters":{"type":"object"}}]}""", ToolChat(U, Call(), Answer(), A) },
+        { DataRules.FormatMismatch, "mistral", """{"messages":[{"role":"user","content":"Weather?"},{"role":"assistant","content":null,"function_call":{"name":"get_weather","arguments":"{}"}},{"role":"function","name":"get_weather","content":"18C"},{"role":"assistant","content":"18 degrees."}],"functions":[{"name":"get_weather","description":"Weather","parameters":{"type":"object"}}]}""", ToolChat(U, Call(), Answer(), A) },
         { DataRules.FormatMismatch, "openai", """{"interactions":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}""", Chat(U, A) },
         { DataRules.FormatMismatch, "mistral", """{"conversations":[{"from":"human","value":"Hi"},{"from":"gpt","value":"Hello!"}]}""", Chat(U, A) },
         { DataRules.FormatMismatch, "text", Chat(U, A), """{"text":"Some text."}""" },

@@ -101,7 +101,7 @@ public static class ConversationLineParser
 
         public Conversation Build(ConversationSource? source) => new()
         {
-            Messages = (IReadOnlyList<ConversationMessage>?)Messages ?? [],
+            Messages = (Result.Spellings & KeySpelling.LegacyFunctions) != 0 && Messages is not null ? LegacyFunctions.Link(Messages) : (IReadOnlyList<ConversationMessage>?)Messages ?? [],
             Text = Text,
             SystemPrompt = SystemPrompt,
             Tools = (IReadOnlyList<ToolDefinition>?)Tools ?? [],
@@ -183,6 +183,14 @@ public static class ConversationLineParser
                         state.Add(DataRules.AliasConflict, key, "both \"tools\" and \"available_tools\" are given");
                     }
                     state.Tools = ReadTools(ref reader, state, key, utf8);
+                    break;
+                case "functions":
+                    state.Result.Spellings |= KeySpelling.LegacyFunctions;
+                    if (state.Tools is not null)
+                    {
+                        state.Add(DataRules.AliasConflict, key, "both \"tools\" and the legacy \"functions\" are given");
+                    }
+                    state.Tools = ReadTools(ref reader, state, key, utf8, bareFunctions: true);
                     break;
                 case "tags":
                 {
@@ -315,6 +323,12 @@ public static class ConversationLineParser
                         break;
                     }
                     role = RoleOf(ref reader);
+                    if (role is null && reader.ValueTextEquals("function"u8))
+                    {
+                        // OpenAI's legacy function result: a tool message, linked to its call when the example is built.
+                        state.Result.Spellings |= KeySpelling.LegacyFunctions;
+                        role = MessageRole.Tool;
+                    }
                     if (role is null)
                     {
                         state.Add(DataRules.UnknownRole, path.Dot("role"), $"unknown role \"{reader.GetString()}\"");
@@ -342,6 +356,11 @@ public static class ConversationLineParser
                     break;
                 case "tool_call_id":
                     toolCallId = ReadString(ref reader, state, path.Dot("tool_call_id"));
+                    break;
+                case "function_call":
+                    state.Result.Spellings |= KeySpelling.LegacyFunctions;
+                    var (legacyName, legacyArguments) = ReadFunctionCall(ref reader, state, path.Dot("function_call"));
+                    (calls ??= []).Add(new ToolCall(null, legacyName ?? "", legacyArguments ?? ""));
                     break;
                 case "name":
                     name = ReadString(ref reader, state, path.Dot("name"));
@@ -596,7 +615,12 @@ public static class ConversationLineParser
         return (name, arguments);
     }
 
-    private static List<ToolDefinition>? ReadTools(ref Utf8JsonReader reader, State state, string field, ReadOnlySpan<byte> utf8)
+    /// <param name="reader">At the start of the list.</param>
+    /// <param name="state">Collects problems.</param>
+    /// <param name="field">The key the list is under.</param>
+    /// <param name="utf8">The whole line, for the duplicate-key scan.</param>
+    /// <param name="bareFunctions">OpenAI's legacy <c>functions</c>: each element is the function itself, not <c>{type, function}</c>.</param>
+    private static List<ToolDefinition>? ReadTools(ref Utf8JsonReader reader, State state, string field, ReadOnlySpan<byte> utf8, bool bareFunctions = false)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -620,43 +644,52 @@ public static class ConversationLineParser
                 state.Add(DataRules.ToolDefinition, path, $"a tool is a JSON {Describe(tool.ValueKind)}, not an object");
                 continue;
             }
-            foreach (var property in tool.EnumerateObject())
+            JsonElement function;
+            if (bareFunctions)
             {
-                if (property.Name is not ("type" or "function"))
+                function = tool;
+                            }
+            else
+            {
+                foreach (var property in tool.EnumerateObject())
                 {
-                    state.Add(DataRules.UnknownKey, $"{path}.{property.Name}", $"unknown key \"{property.Name}\" in a tool");
+                    if (property.Name is not ("type" or "function"))
+                    {
+                        state.Add(DataRules.UnknownKey, $"{path}.{property.Name}", $"unknown key \"{property.Name}\" in a tool");
+                    }
                 }
-            }
-            if (tool.TryGetProperty("type", out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == "function"))
-            {
-                state.Add(DataRules.ToolCallType, $"{path}.type", $"tool type {type.GetRawText()} is not \"function\"");
-            }
-            if (!tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
-            {
-                state.Add(DataRules.ToolDefinition, $"{path}.function", "the tool has no \"function\" object");
-                continue;
+                if (tool.TryGetProperty("type", out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == "function"))
+                {
+                    state.Add(DataRules.ToolCallType, $"{path}.type", $"tool type {type.GetRawText()} is not \"function\"");
+                }
+                if (!tool.TryGetProperty("function", out function) || function.ValueKind != JsonValueKind.Object)
+                {
+                    state.Add(DataRules.ToolDefinition, $"{path}.function", "the tool has no \"function\" object");
+                    continue;
+                }
+                path += ".function";
             }
             string? name = function.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
             string? description = function.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
             string? parameters = null;
             if (name is null)
             {
-                state.Add(DataRules.ToolDefinition, $"{path}.function.name", "the function has no name (a string)");
+                state.Add(DataRules.ToolDefinition, $"{path}.name", "the function has no name (a string)");
             }
             if (function.TryGetProperty("description", out d) && d.ValueKind != JsonValueKind.String)
             {
-                state.Add(DataRules.ToolDefinition, $"{path}.function.description", "the description is not a string");
+                state.Add(DataRules.ToolDefinition, $"{path}.description", "the description is not a string");
             }
             if (function.TryGetProperty("parameters", out var p))
             {
                 if (p.ValueKind != JsonValueKind.Object)
                 {
-                    state.Add(DataRules.ToolDefinition, $"{path}.function.parameters", $"parameters is a JSON {Describe(p.ValueKind)}, not a JSON Schema object");
+                    state.Add(DataRules.ToolDefinition, $"{path}.parameters", $"parameters is a JSON {Describe(p.ValueKind)}, not a JSON Schema object");
                 }
                 else
                 {
                     parameters = p.GetRawText();
-                    foreach (var problem in JsonSchemaCheck.Problems(p, $"{path}.function.parameters"))
+                    foreach (var problem in JsonSchemaCheck.Problems(p, $"{path}.parameters"))
                     {
                         state.Add(DataRules.ToolSchema, problem.Path, problem.Message);
                     }
@@ -666,7 +699,7 @@ public static class ConversationLineParser
             {
                 if (property.Name is not ("name" or "description" or "parameters" or "strict"))
                 {
-                    state.Add(DataRules.UnknownKey, $"{path}.function.{property.Name}", $"unknown key \"{property.Name}\" in a function");
+                    state.Add(DataRules.UnknownKey, $"{path}.{property.Name}", $"unknown key \"{property.Name}\" in a function");
                 }
             }
             if (name is not null)
@@ -803,7 +836,7 @@ public static class ConversationLineParser
     [
         "messages", "interactions", "conversations", "text", "content", "system_prompt", "system", "tools", "available_tools",
         "tags", "metadata", "role", "tool_calls", "tool_call_id", "name", "weight", "id", "type", "function", "arguments",
-        "from", "value", "description", "parameters",
+        "from", "value", "description", "parameters", "functions", "function_call",
     ];
 
     private static readonly byte[][] KnownKeyBytes = KnownKeys.Select(Encoding.UTF8.GetBytes).ToArray();

@@ -12,6 +12,9 @@ public enum KeySpelling
     TextContent = 4,
     SystemPromptKey = 8,
     ContentPartsList = 16,
+
+    /// <summary>OpenAI's deprecated <c>functions</c> / <c>function_call</c> / role <c>function</c>.</summary>
+    LegacyFunctions = 32,
 }
 
 /// <summary>

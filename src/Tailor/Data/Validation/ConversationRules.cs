@@ -143,6 +143,12 @@ public static class ConversationRules
 
     private static void CheckFormat(ParsedLine line, DatasetFormat? target, List<DataIssue> issues)
     {
+        if ((line.Spellings & KeySpelling.LegacyFunctions) != 0)
+        {
+            issues.Add(target == DatasetFormat.Mistral
+                ? DataIssue.Of(DataRules.FormatMismatch, "functions", "OpenAI's deprecated function-calling format, which Mistral does not read", "convert it with 'tailor data convert --to mistral'")
+                : DataIssue.Of(DataRules.LegacyFunctions, "", "the example uses the deprecated functions / function_call format"));
+        }
         if (target is null || line.Format is null)
         {
             return;

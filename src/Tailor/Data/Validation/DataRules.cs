@@ -48,6 +48,7 @@ public static class DataRules
     public const string DuplicateTool = "duplicate-tool";
     public const string UnknownFunction = "unknown-function";
     public const string FormatMismatch = "format-mismatch";
+    public const string LegacyFunctions = "legacy-functions";
     public const string TooManyTokens = "too-many-tokens";
     public const string TooFewExamples = "too-few-examples";
     public const string NoExamples = "no-examples";
@@ -136,6 +137,8 @@ public static class DataRules
             "add the function to \"tools\", or fix the name in the call"),
         new(FormatMismatch, IssueBucket.Conversation, IssueSeverity.Error, "the line is written in the format being validated (a chat example in a chat file, a text in a pretraining file, no Mistral-only keys in an OpenAI file)",
             "convert the file with 'tailor data convert --to <format>', or validate with the format it is written in"),
+        new(LegacyFunctions, IssueBucket.Tools, IssueSeverity.Warning, "the example uses tools and tool_calls, not OpenAI's deprecated functions / function_call / role function",
+            "'tailor data convert --to openai' (or mistral) rewrites it with tools, tool_calls and matching call ids"),
         new(TooManyTokens, IssueBucket.Length, IssueSeverity.Warning, "an example fits the sequence length",
             "shorten the example or raise seq_len; as it is, training truncates it"),
         new(TooFewExamples, IssueBucket.File, IssueSeverity.Warning, "a training file has at least 10 examples (OpenAI's minimum)",
