@@ -124,7 +124,8 @@ public sealed class ContaminationIndex
         }
         foreach (var message in conversation.Messages)
         {
-            if (message.Role is MessageRole.User or MessageRole.Assistant && message.Content is { } content && Lookup(content) is { } id)
+            // Eval texts are inputs: an answer that happens to equal a short one ("Hello!") is not a leak.
+            if (message.Role == MessageRole.User && message.Content is { } content && Lookup(content) is { } id)
             {
                 return id;
             }

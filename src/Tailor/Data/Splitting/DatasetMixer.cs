@@ -39,7 +39,7 @@ public static class DatasetMixer
         long assigned = 0;
         for (int s = 0; s < sources.Count; s++)
         {
-            long want = s == sources.Count - 1 ? size - assigned : (long)Math.Round(size * shares[s]);
+            long want = Math.Max(0, s == sources.Count - 1 ? size - assigned : Math.Min(size - assigned, (long)Math.Round(size * shares[s])));
             assigned += want;
             int available = indexes[s].Offsets.Count;
             if (want > 0 && available == 0)

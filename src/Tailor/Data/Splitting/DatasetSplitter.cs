@@ -69,7 +69,7 @@ public static class DatasetSplitter
             }
             byStratum[name] = (shuffled.Length - validation - test, validation, test);
         }
-        long Count(int split) => assignment.LongCount(a => a == split) - (split == TrainSplit ? 0 : 0);
+        long Count(int split) => assignment.LongCount(a => a == split);
         var result = new SplitResult(Count(TrainSplit), Count(ValidationSplit), Count(TestSplit), unreadable.Count, byStratum);
         return (assignment, result);
     }
