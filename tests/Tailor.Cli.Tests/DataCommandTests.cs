@@ -179,8 +179,11 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(1, json.RootElement.GetProperty("unreadable").GetInt64());
         Assert.Contains(json.RootElement.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("'escalate'", StringComparison.Ordinal));
 
-        var table = await _cli.RunAsync("data", "stats");
+        var table = await _cli.RunAsync("data", "stats", "--tokens", "--charts", "charts");
         Assert.Contains("answer-billing", table.Out, StringComparison.Ordinal);
+        Assert.Contains("tokens per example (o200k_base, estimate)", table.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(_cli.PathOf("charts", "tokens.png")));
+        Assert.True(File.Exists(_cli.PathOf("charts", "tags.png")));
         Assert.Contains("no example serves 'escalate'", table.Out, StringComparison.Ordinal);
     }
 

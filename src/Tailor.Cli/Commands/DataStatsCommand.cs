@@ -18,16 +18,18 @@ internal static class DataStatsCommand
         var json = DataFiles.JsonOption();
         var seed = new Option<int>("--seed") { Description = "Seed of the sample lexical measures use", DefaultValueFactory = _ => 1 };
         var charts = new Option<string?>("--charts") { Description = "Write PNG charts (length distributions, examples per tag) into this directory" };
+        var tokens = new Option<bool>("--tokens") { Description = "Count tokens per example too (the spec's local model's tokenizer, else an o200k_base estimate)" };
         var command = new Command("stats", "Describe a dataset's variety and its coverage of the spec's objectives and policies");
         command.Arguments.Add(files);
         command.Options.Add(json);
         command.Options.Add(seed);
         command.Options.Add(charts);
-        command.SetAction((parse, ct) => RunAsync(env, parse, parse.GetValue(files) ?? [], parse.GetValue(seed), parse.GetValue(charts), parse.GetValue(json), ct));
+        command.Options.Add(tokens);
+        command.SetAction((parse, ct) => RunAsync(env, parse, parse.GetValue(files) ?? [], parse.GetValue(seed), parse.GetValue(charts), parse.GetValue(tokens), parse.GetValue(json), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliEnvironment env, ParseResult parse, string[] files, int seed, string? chartDirectory, bool json, CancellationToken ct)
+    private static async Task<int> RunAsync(CliEnvironment env, ParseResult parse, string[] files, int seed, string? chartDirectory, bool countTokens, bool json, CancellationToken ct)
     {
         var project = DataFiles.TryLoadProject(parse, env);
         List<string> paths;
@@ -44,7 +46,8 @@ internal static class DataStatsCommand
             throw new CliException("no files given and no datasets in a spec", "pass the JSONL files to describe");
         }
         var ids = project is null ? null : project.Spec.Objectives.Select(o => o.Id).Concat(project.Spec.Policies.Select(p => p.Id)).ToList();
-        var builder = new DatasetStatisticsBuilder(specIds: ids, seed: seed);
+        var counter = countTokens ? DataTokensCommand.ResolveCounter(env, parse, alias: null) : null;
+        var builder = new DatasetStatisticsBuilder(counter, ids, seed);
         foreach (string path in paths)
         {
             await foreach (var record in DatasetReader.ReadFileAsync(path, ct))
@@ -77,6 +80,9 @@ internal static class DataStatsCommand
                 Messages = Summary(stats.Messages),
                 UserTurns = Summary(stats.UserTurns),
                 Characters = Summary(stats.Characters),
+                Tokens = stats.Tokens is null ? null : Summary(stats.Tokens),
+                stats.Tokenizer,
+                stats.TokensEstimated,
                 Roles = stats.Roles.ToDictionary(r => r.Label, r => r.Count),
                 stats.DistinctSystemPrompts,
                 stats.WithoutSystemPrompt,
@@ -105,6 +111,10 @@ internal static class DataStatsCommand
         Row("messages per example", Describe(stats.Messages));
         Row("user turns per example", Describe(stats.UserTurns));
         Row("characters per example", Describe(stats.Characters));
+        if (stats.Tokens is { } tokenCounts)
+        {
+            Row($"tokens per example ({stats.Tokenizer}{(stats.TokensEstimated ? ", estimate" : "")})", Describe(tokenCounts));
+        }
         Row("roles", Markup.Escape(string.Join(", ", stats.Roles.Select(r => $"{r.Label} {r.Count}"))));
         Row("system prompts", $"{DataFiles.Count(stats.DistinctSystemPrompts)} distinct; {DataFiles.Count(stats.WithoutSystemPrompt)} example(s) without one");
         Row("tool use", $"{DataFiles.Count(stats.WithTools)} example(s) with tools, {DataFiles.Count(stats.ToolCalls)} call(s)" + (stats.Functions.Count > 0 ? Markup.Escape($": {string.Join(", ", stats.Functions.Select(f => $"{f.Label} {f.Count}"))}") : ""));
