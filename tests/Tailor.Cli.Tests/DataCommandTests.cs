@@ -260,4 +260,26 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(2, needsFeedback.ExitCode);
         Assert.Contains("--feedback", needsFeedback.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Scan_reports_findings_and_redact_writes_a_clean_copy()
+    {
+        File.WriteAllText(_cli.PathOf("pii.json"), """[{"label": "employee_id", "category": "privacy", "pattern": "EMP-\\d{6}"}]""");
+        Write("train.jsonl", Chat("I am EMP-123456, reset my badge", "Done."), Chat("Where are invoices?", "Under Billing."), "not json");
+
+        var scan = await _cli.RunAsync("data", "scan", "train.jsonl", "--patterns", "pii.json");
+        var redacted = await _cli.RunAsync("data", "scan", "train.jsonl", "--patterns", "pii.json", "--redact", "-o", "clean.jsonl", "--json");
+        var none = await _cli.RunAsync("data", "scan", "train.jsonl");
+
+        Assert.Equal(1, scan.ExitCode);
+        Assert.Contains("train.jsonl:1: employee_id in messages[0].content at 5", scan.Out, StringComparison.Ordinal);
+        Assert.True(redacted.ExitCode == 0, redacted.ToString());
+        var lines = Lines("clean.jsonl");
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("I am [EMPLOYEE_ID], reset my badge", lines[0], StringComparison.Ordinal);
+        Assert.Equal(Chat("Where are invoices?", "Under Billing."), lines[1]);
+        Assert.Equal("not json", lines[2]);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--patterns", none.Error, StringComparison.Ordinal);
+    }
 }

@@ -7,7 +7,7 @@ internal static class DataCommand
 {
     public static Command Create(CliEnvironment env)
     {
-        var command = new Command("data", "Prepare tuning datasets: validate, convert, measure, deduplicate, decontaminate, split, mix, export from logs");
+        var command = new Command("data", "Prepare tuning datasets: validate, convert, measure, deduplicate, decontaminate, split, mix, export from logs, scan for personal data");
         command.Subcommands.Add(DataValidateCommand.Create(env));
         command.Subcommands.Add(DataConvertCommand.Create(env));
         command.Subcommands.Add(DataStatsCommand.Create(env));
@@ -17,6 +17,7 @@ internal static class DataCommand
         command.Subcommands.Add(DataSplitCommand.Create(env));
         command.Subcommands.Add(DataMixCommand.Create(env));
         command.Subcommands.Add(DataExportLogsCommand.Create(env));
+        command.Subcommands.Add(DataScanCommand.Create(env));
         return command;
     }
 }

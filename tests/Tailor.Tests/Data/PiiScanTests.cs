@@ -49,4 +49,22 @@ public sealed partial class PiiScanTests
         Assert.Equal("I will write to [EMAIL].", redacted.Messages[1].Content);
         Assert.Empty(await scanner.ScanAsync(redacted, 7, TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task User_patterns_find_their_labels_and_bad_patterns_are_reported_by_entry()
+    {
+        var classifier = PatternClassifier.Create([new PiiPattern("employee_id", ModerationCategories.Privacy, @"EMP-\d{6}")]);
+        var scanner = new DatasetPiiScanner([classifier]);
+        var example = Conversation.Chat(ConversationMessage.User("I am EMP-123456, my manager is EMP-654321."), ConversationMessage.Assistant("Thanks."));
+
+        var findings = await scanner.ScanAsync(example, 1, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["employee_id", "employee_id"], findings.Select(f => f.Label));
+        Assert.Equal("I am [EMPLOYEE_ID], my manager is [EMPLOYEE_ID].", DatasetPiiScanner.Redact(example, findings).Messages[0].Content);
+
+        var error = Assert.Throws<InvalidDataException>(() => PatternClassifier.Create(
+            [new PiiPattern("ok", "privacy", "a+"), new PiiPattern("bad", "privacy", "(unclosed"), new PiiPattern("x", "gossip", "x")], "pii.json"));
+        Assert.Contains("pii.json[1].pattern", error.Message, StringComparison.Ordinal);
+        Assert.Contains("pii.json[2].category: unknown category 'gossip'", error.Message, StringComparison.Ordinal);
+    }
 }
