@@ -34,5 +34,11 @@ public sealed class DedupPlan
     /// <summary>Bytes the signatures took.</summary>
     public long SignatureBytes { get; internal init; }
 
+    /// <summary>Time spent reading lines and computing hashes and signatures (the parallel pass).</summary>
+    public TimeSpan FingerprintTime { get; internal init; }
+
+    /// <summary>Time spent on exact matching, LSH banding, verification and choosing what to keep.</summary>
+    public TimeSpan ClusterTime { get; internal init; }
+
     public bool IsKept(long lineIndex) => lineIndex >= Keep.Length || Keep[(int)lineIndex];
 }

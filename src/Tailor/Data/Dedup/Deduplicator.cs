@@ -33,6 +33,7 @@ public static class Deduplicator
         var readable = new List<bool>();
         long lines = 0;
 
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reader = new JsonlLineReader(input);
         var batch = new List<(long Number, byte[] Bytes)>(BatchSize);
         var results = new (bool Ok, UInt128 Hash, long Length, double Rating)[BatchSize];
@@ -71,6 +72,8 @@ public static class Deduplicator
             }
         }
         Flush();
+        var fingerprintTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         int count = index.Count;
         var sets = new UnionFind(count);
@@ -170,6 +173,8 @@ public static class Deduplicator
             NearRemoved = nearRemoved,
             SimilarityChecks = checks,
             SignatureBytes = index.MemoryBytes,
+            FingerprintTime = fingerprintTime,
+            ClusterTime = System.Diagnostics.Stopwatch.GetElapsedTime(started),
         };
     }
 
