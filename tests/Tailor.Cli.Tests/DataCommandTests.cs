@@ -282,4 +282,19 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(2, none.ExitCode);
         Assert.Contains("--patterns", none.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_command_that_fails_halfway_leaves_no_output_and_keeps_an_existing_one()
+    {
+        Write("good.jsonl", Chat("q", "a"));
+        Write("broken.jsonl", "not json", "also not json");
+        Write("mix.jsonl", "previous result");
+
+        var result = await _cli.RunAsync("data", "mix", "good.jsonl", "broken.jsonl", "-o", "mix.jsonl", "--total", "4");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("broken.jsonl has no readable examples", result.Error, StringComparison.Ordinal);
+        Assert.Equal(["previous result"], Lines("mix.jsonl"));
+        Assert.Empty(Directory.GetFiles(_cli.Directory, "*.partial"));
+    }
 }

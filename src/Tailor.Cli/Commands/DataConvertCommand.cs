@@ -35,9 +35,10 @@ internal static class DataConvertCommand
         string rejectedPath = DataFiles.Beside(output, "rejected");
         long converted = 0, rejected = 0;
         var problems = new List<string>();
+        using var outputs = new DataOutputs();
         await using (var source = DatasetReader.OpenRead(input))
-        await using (var target = DataFiles.Create(output))
-        await using (var rejects = DataFiles.Create(rejectedPath))
+        await using (var target = outputs.Create(output))
+        await using (var rejects = outputs.Create(rejectedPath))
         {
             var reader = new JsonlLineReader(source);
             var copier = new LineCopier(source);
@@ -86,6 +87,7 @@ internal static class DataConvertCommand
                 }
             }
         }
+        outputs.Commit();
         if (rejected == 0)
         {
             File.Delete(rejectedPath);

@@ -79,12 +79,14 @@ internal static class DataDecontaminateCommand
             matches = await Task.Run(() => Decontaminator.Scan(source, index, cancellationToken: ct), ct);
         }
         long clean, removed;
+        using var outputs = new DataOutputs();
         await using (var source = DatasetReader.OpenRead(input))
-        await using (var cleanFile = DataFiles.Create(output))
-        await using (var removedFile = DataFiles.Create(removedPath))
+        await using (var cleanFile = outputs.Create(output))
+        await using (var removedFile = outputs.Create(removedPath))
         {
             (clean, removed) = await Decontaminator.RemoveAsync(source, matches, cleanFile, removedFile, ct);
         }
+        outputs.Commit();
         if (json)
         {
             DataFiles.WriteJson(env, new

@@ -69,12 +69,14 @@ internal static class DataDedupCommand
         {
             plan = await Task.Run(() => Deduplicator.Plan(source, options, ct), ct);
         }
+        using var outputs = new DataOutputs();
         await using (var source = DatasetReader.OpenRead(input))
-        await using (var kept = DataFiles.Create(output))
-        await using (var removed = DataFiles.Create(removedPath))
+        await using (var kept = outputs.Create(output))
+        await using (var removed = outputs.Create(removedPath))
         {
             await Deduplicator.ApplyAsync(source, plan, kept, removed, ct);
         }
+        outputs.Commit();
         if (json)
         {
             DataFiles.WriteJson(env, new

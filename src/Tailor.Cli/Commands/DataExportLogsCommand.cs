@@ -86,8 +86,9 @@ internal static class DataExportLogsCommand
         }
         string output = DataFiles.Output(env, outputPath);
         var result = new LogExportResult();
+        using var outputs = new DataOutputs();
         await using (var store = project.OpenStore())
-        await using (var file = DataFiles.Create(output))
+        await using (var file = outputs.Create(output))
         {
             await foreach (var example in new LogExporter(store, feedback).ExportAsync(filter, result, ct))
             {
@@ -95,6 +96,7 @@ internal static class DataExportLogsCommand
                 file.WriteByte((byte)'\n');
             }
         }
+        outputs.Commit();
         if (json)
         {
             DataFiles.WriteJson(env, new

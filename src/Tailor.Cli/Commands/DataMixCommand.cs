@@ -46,7 +46,8 @@ internal static class DataMixCommand
         }
         string output = DataFiles.Output(env, outputPath, [.. sources.Select(s => s.Path)]);
         IReadOnlyList<MixedSource> mixed;
-        await using (var stream = DataFiles.Create(output))
+        using var outputs = new DataOutputs();
+        await using (var stream = outputs.Create(output))
         {
             try
             {
@@ -57,6 +58,7 @@ internal static class DataMixCommand
                 throw new CliException(ex.Message, "run 'tailor data validate' on it");
             }
         }
+        outputs.Commit();
         if (json)
         {
             DataFiles.WriteJson(env, new

@@ -63,10 +63,11 @@ internal static class DataScanCommand
         var findings = new List<PiiFinding>();
         var byLabel = new Dictionary<string, long>(StringComparer.Ordinal);
         long lines = 0, withFindings = 0, unreadable = 0, flagged = 0, totalFindings = 0;
+        using var outputs = new DataOutputs();
 
         await using (var source = DatasetReader.OpenRead(input))
-        await using (var target = output is null ? null : DataFiles.Create(output))
-        await using (var flaggedFile = flaggedPath is null ? null : DataFiles.Create(flaggedPath))
+        await using (var target = output is null ? null : outputs.Create(output))
+        await using (var flaggedFile = flaggedPath is null ? null : outputs.Create(flaggedPath))
         {
             var reader = new JsonlLineReader(source);
             var copier = new LineCopier(source);
@@ -124,6 +125,7 @@ internal static class DataScanCommand
                 }
             }
         }
+        outputs.Commit();
         if (flaggedPath is not null && flagged == 0)
         {
             File.Delete(flaggedPath);

@@ -52,13 +52,15 @@ internal static class DataSplitCommand
         {
             (assignment, result) = DatasetSplitter.Assign(source, options);
         }
+        using var files = new DataOutputs();
         await using (var source = DatasetReader.OpenRead(input))
-        await using (var trainFile = DataFiles.Create(outputs[0]))
-        await using (var validationFile = DataFiles.Create(outputs[1]))
-        await using (var testFile = DataFiles.Create(outputs[2]))
+        await using (var trainFile = files.Create(outputs[0]))
+        await using (var validationFile = files.Create(outputs[1]))
+        await using (var testFile = files.Create(outputs[2]))
         {
             await DatasetSplitter.WriteAsync(source, assignment, trainFile, validationFile, testFile, ct);
         }
+        files.Commit();
         if (json)
         {
             DataFiles.WriteJson(env, new

@@ -44,6 +44,7 @@ internal static class DataValidateCommand
         var paths = files.Length > 0 ? files.Select(f => DataFiles.Input(env, f)).ToList() : SpecDatasets(env, parse);
         var validator = new DatasetValidator(options);
         var reports = new List<(ValidationReport Report, string[]? Written)>();
+        using var outputs = new DataOutputs();
         foreach (string path in paths)
         {
             string display = DataFiles.Display(env, path);
@@ -55,9 +56,9 @@ internal static class DataValidateCommand
                 {
                     written = [DataFiles.Beside(path, "valid"), DataFiles.Beside(path, "rejected"), DataFiles.Beside(path, "rejected.reasons")];
                     await using var source = Tailor.Data.Formats.DatasetReader.OpenRead(path);
-                    await using var valid = DataFiles.Create(written[0]);
-                    await using var rejected = DataFiles.Create(written[1]);
-                    await using var reasons = DataFiles.Create(written[2]);
+                    await using var valid = outputs.Create(written[0]);
+                    await using var rejected = outputs.Create(written[1]);
+                    await using var reasons = outputs.Create(written[2]);
                     await using var writer = new RejectedLinesWriter(valid, rejected, reasons, source);
                     await foreach (var verdict in validator.ValidateAsync(input, display, ct))
                     {
@@ -76,6 +77,7 @@ internal static class DataValidateCommand
             report.Complete(options);
             reports.Add((report, written?.Select(w => DataFiles.Display(env, w)).ToArray()));
         }
+        outputs.Commit();
 
         if (json)
         {
