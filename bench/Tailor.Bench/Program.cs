@@ -6,7 +6,14 @@ using BenchmarkDotNet.Running;
 if (args is ["moderation-latency", ..])
 {
     Tailor.Bench.Moderation.ModerationLatency.Run(args);
-    return;
+    return 0;
+}
+
+// `-- data-*` runs the dataset scale measurements (bench/results/data.md).
+if (args.Length > 0 && args[0].StartsWith("data-", StringComparison.Ordinal))
+{
+    return Tailor.Bench.Data.DataScaleRun.Run(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

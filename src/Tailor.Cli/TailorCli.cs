@@ -23,11 +23,12 @@ public static class TailorCli
         root.Subcommands.Add(SpecCommand.Create(env));
         root.Subcommands.Add(AskCommand.Create(env));
         root.Subcommands.Add(ChatCommand.Create(env));
-        root.Subcommands.Add(ModelCommand.Create(env));
         root.Subcommands.Add(ModerationCommand.Create(env));
         root.Subcommands.Add(ServeCommand.Create(env));
         root.Subcommands.Add(KeysCommand.Create(env));
         root.Subcommands.Add(LogsCommand.Create(env));
+        root.Subcommands.Add(DataCommand.Create(env));
+        root.Subcommands.Add(ModelCommand.Create(env));
         return root;
     }
 
