@@ -49,6 +49,11 @@ internal sealed class PackedBatch
             foreach (var example in row)
             {
                 var count = example.Tokens.Length;
+                if (used + count > length)
+                {
+                    throw new InvalidOperationException($"Row {r} holds {used + count} tokens; rows are {length} long.");
+                }
+
                 for (var i = 0; i < count; i++)
                 {
                     var at = r * length + used + i;
