@@ -157,11 +157,26 @@ internal static class ModelTrainCommand
             ResumeFrom = resumeFrom,
         };
 
-        // 2. train in a worker process, showing its events
+        // 2. train in a worker process, showing its events: a live progress bar on a terminal, lines otherwise, JSON with --json
         var display = new TrainingDisplay(env, json);
         try
         {
-            var result = await new TrainingWorkerClient().RunAsync(job, display, ct);
+            TrainingResult result;
+            if (!json && env.Error.Profile.Capabilities.Interactive)
+            {
+                result = await env.Error.Progress()
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async context =>
+                    {
+                        display.Bar = context.AddTask("starting", maxValue: options.Steps);
+                        return await new TrainingWorkerClient().RunAsync(job, display, ct);
+                    });
+            }
+            else
+            {
+                result = await new TrainingWorkerClient().RunAsync(job, display, ct);
+            }
+
             display.Completed(result);
             return ExitCodes.Ok;
         }
@@ -177,10 +192,16 @@ internal static class ModelTrainCommand
         }
     }
 
-    /// <summary>Shows a run's events: JSON lines with --json, otherwise one line per step interval and a summary, on stderr.</summary>
+    /// <summary>
+    /// Shows a run's events: JSON lines on stdout with --json; otherwise, on stderr, a live bar (when <see cref="Bar"/> is
+    /// set) or one line per step interval, plus validations, checkpoints and the verification.
+    /// </summary>
     private sealed class TrainingDisplay(CliEnvironment env, bool json) : IProgress<TrainingEvent>
     {
         private int _every = 1;
+
+        /// <summary>The live progress task on an interactive terminal; null for line output.</summary>
+        public ProgressTask? Bar { get; set; }
 
         public void Report(TrainingEvent value)
         {
@@ -188,6 +209,19 @@ internal static class ModelTrainCommand
             {
                 env.WriteRawLine(JsonSerializer.Serialize(value, WorkerProtocol.Json));
                 return;
+            }
+
+            if (Bar is { } bar && value is TrainingStepCompleted step)
+            {
+                bar.Value = step.Step;
+                bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"step {step.Step}/{step.TotalSteps}  loss {step.Loss:F4}  lr {step.LearningRate:E2}  |g| {step.GradientNorm:F2}  {step.TokensPerSecond:F0} tok/s"));
+                return;
+            }
+
+            if (Bar is { } started && value is TrainingStarted s0)
+            {
+                started.Value = s0.StartStep;
             }
 
             var console = env.Error;

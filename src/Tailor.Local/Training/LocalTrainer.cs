@@ -85,7 +85,7 @@ public static class LocalTrainer
         var validationBatches = BatchPlan.PackInOrder(data.Validation, rows, length, paddingId);
 
         // 5. Build the native state: backend, weights, adapter, inputs, graphs
-        var threads = options.Threads ?? Environment.ProcessorCount;
+        var threads = options.Threads ?? Environment.ProcessorCount; // the most; the tuner may use fewer
         var engineInfo = LocalEngine.EnsureLoaded();
         var ggmlBuild = $"ggml {engineInfo.GgmlVersion} ({engineInfo.GgmlCommit}, {engineInfo.Location.Variant.ToString().ToLowerInvariant()})";
         using var backend = new CpuBackend(threads);
@@ -126,11 +126,14 @@ public static class LocalTrainer
         // 7. Train: accumulate micro-batches, step, validate, checkpoint; stop cleanly at a step boundary when cancelled
         var schedule = options.LearningRateSchedule;
         var meter = new ThroughputMeter();
+        var tuner = new ThreadTuner(backend, options.Threads);
         string? lastCheckpoint = record.Checkpoints.LastOrDefault()?.Path;
         double lastLoss = record.Steps.LastOrDefault()?.Loss ?? double.NaN;
         for (var step = startStep + 1; step <= options.Steps; step++)
         {
             // 7a. forward + backward over the window's micro-batches; gradients add up in our accumulators
+            tuner.BeforeStep(step);
+            var stepClock = Stopwatch.StartNew();
             engine.ZeroGradients();
             double nll = 0;
             var tokens = 0;
@@ -154,10 +157,11 @@ public static class LocalTrainer
             // 7b. clip and AdamW at this step's learning rate
             var learningRate = schedule.At(step);
             var outcome = engine.ApplyStep(tokens, learningRate);
+            tuner.AfterStep(step, stepClock.Elapsed.TotalSeconds);
             meter.Add((long)rows * length * accumulation);
             lastLoss = tokens > 0 ? nll / tokens : double.NaN;
             var stepEvent = new TrainingStepCompleted(step, options.Steps, lastLoss, learningRate, outcome.GradientNorm, outcome.ClipScale < 1,
-                outcome.Skipped, tokens, meter.TokensPerSecond, clock.Elapsed.TotalSeconds, meter.SecondsPerStep * (options.Steps - step));
+                outcome.Skipped, tokens, meter.TokensPerSecond, clock.Elapsed.TotalSeconds, meter.SecondsPerStep * (options.Steps - step), backend.Threads);
             record.Steps.Add(stepEvent);
             report(stepEvent);
 

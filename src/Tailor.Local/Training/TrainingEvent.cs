@@ -28,7 +28,7 @@ public abstract record TrainingEvent;
 /// <param name="MicroBatchesPerEpoch">Packed micro-batches in one pass over the training split.</param>
 /// <param name="StartStep">0 for a new run; the checkpoint's step when resuming.</param>
 /// <param name="TotalSteps">The last step.</param>
-/// <param name="Threads">CPU threads used.</param>
+/// <param name="Threads">CPU threads at most (fewer when measuring shows fewer are faster).</param>
 /// <param name="GgmlVersion">The ggml build, recorded in checkpoints.</param>
 public sealed record TrainingStarted(
     string Mode, long Parameters, long TrainableParameters, int TrainingExamples, int ValidationExamples, long TrainedTokens,
@@ -46,9 +46,10 @@ public sealed record TrainingStarted(
 /// <param name="TokensPerSecond">Positions processed (B × T × accumulation, masked or not) per second, over the last steps.</param>
 /// <param name="ElapsedSeconds">Wall time since this process started training.</param>
 /// <param name="RemainingSeconds">Estimate of the time left.</param>
+/// <param name="Threads">CPU threads the step ran on.</param>
 public sealed record TrainingStepCompleted(
     int Step, int TotalSteps, double Loss, float LearningRate, float GradientNorm, bool Clipped, bool Skipped, int TrainedTokens,
-    double TokensPerSecond, double ElapsedSeconds, double RemainingSeconds) : TrainingEvent;
+    double TokensPerSecond, double ElapsedSeconds, double RemainingSeconds, int Threads) : TrainingEvent;
 
 /// <summary>Loss on the validation split at <see cref="Step"/>: mean next-token loss over its trained tokens, and exp of it.</summary>
 public sealed record ValidationCompleted(int Step, double Loss, double Perplexity, long Tokens) : TrainingEvent;

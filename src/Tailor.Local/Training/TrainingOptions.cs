@@ -69,7 +69,10 @@ public sealed record TrainingOptions
     /// <summary>Seeds the data order (and LoRA's initialisation and dropout). Same seed, same data, same options: same bits.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>CPU threads; null: every core. Results do not depend on it (the kernels reduce within one thread).</summary>
+    /// <summary>
+    /// CPU threads; null: measured, from every core down to 1, keeping the fastest (re-measured every 200 steps; on a busy
+    /// machine fewer threads can be much faster). Results do not depend on it (the kernels reduce within one thread).
+    /// </summary>
     public int? Threads { get; init; }
 
     /// <summary>A LoRA fine-tune over the frozen base; null: full fine-tuning of every weight.</summary>

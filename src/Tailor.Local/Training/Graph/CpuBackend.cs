@@ -32,7 +32,18 @@ internal sealed unsafe class CpuBackend : IDisposable
 
     public nint Handle { get; }
 
-    public int Threads { get; }
+    /// <summary>Threads of the next compute.</summary>
+    public int Threads { get; private set; }
+
+    /// <summary>Changes the thread count; results do not depend on it (the kernels reduce within one thread, notes §6).</summary>
+    public void SetThreads(int threads)
+    {
+        if (threads != Threads)
+        {
+            Threads = threads;
+            Ggml.ggml_backend_cpu_set_n_threads(Handle, threads);
+        }
+    }
 
     public bool CancelRequested => Volatile.Read(ref *_cancel) != 0;
 
