@@ -126,7 +126,7 @@ public static class LocalTrainer
         // 7. Train: accumulate micro-batches, step, validate, checkpoint; stop cleanly at a step boundary when cancelled
         var schedule = options.LearningRateSchedule;
         var meter = new ThroughputMeter();
-        var tuner = new ThreadTuner(backend, options.Threads);
+        var tuner = new ThreadTuner(backend, options.Threads, threads);
         string? lastCheckpoint = record.Checkpoints.LastOrDefault()?.Path;
         double lastLoss = record.Steps.LastOrDefault()?.Loss ?? double.NaN;
         for (var step = startStep + 1; step <= options.Steps; step++)

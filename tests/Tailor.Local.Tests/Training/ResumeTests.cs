@@ -39,13 +39,16 @@ public sealed class ResumeTests : IDisposable
         Options = options ?? Options,
     };
 
-    [Fact]
-    public void A_run_cancelled_at_step_k_and_resumed_ends_bit_identical_to_the_uninterrupted_run()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_run_cancelled_at_step_k_and_resumed_ends_bit_identical_to_the_uninterrupted_run(bool loraWithDropout)
     {
-        var uninterrupted = LocalTrainer.Train(Job("straight"));
+        var options = loraWithDropout ? Options with { Lora = new LoraOptions { Rank = 4, Dropout = 0.2f } } : Options;
+        var uninterrupted = LocalTrainer.Train(Job("straight", options));
 
         using var cancel = new CancellationTokenSource();
-        var interrupted = Job("interrupted");
+        var interrupted = Job("interrupted", options);
         var cancelled = Assert.Throws<TrainingCancelledException>(() => LocalTrainer.Train(interrupted, new SyncProgress(e =>
         {
             if (e is TrainingStepCompleted { Step: CancelAt })

@@ -20,12 +20,13 @@ internal sealed class ThreadTuner
     private int _chosen;
 
     /// <param name="backend">The backend whose thread count is tuned.</param>
-    /// <param name="fixedThreads">The user's choice (no tuning), or null to tune from all cores down.</param>
-    public ThreadTuner(CpuBackend backend, int? fixedThreads)
+    /// <param name="fixedThreads">The user's choice (no tuning), or null to tune from <paramref name="cores"/> down.</param>
+    /// <param name="cores">The most threads to try.</param>
+    public ThreadTuner(CpuBackend backend, int? fixedThreads, int cores)
     {
         _backend = backend;
         var candidates = new List<int>();
-        for (var n = fixedThreads ?? Environment.ProcessorCount; n >= 1 && (fixedThreads is null || candidates.Count == 0); n /= 2)
+        for (var n = fixedThreads ?? cores; n >= 1 && (fixedThreads is null || candidates.Count == 0); n /= 2)
         {
             candidates.Add(n);
         }
