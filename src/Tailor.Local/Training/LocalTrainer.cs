@@ -65,6 +65,12 @@ public static class LocalTrainer
             throw new TrainingException($"LoRA rank {lora.Rank} is larger than the smallest target dimension of this model ({Math.Min(config.EmbeddingLength, Math.Min(config.KvEmbeddingLength, config.FeedForwardLength))})", isInputError: true);
         }
 
+        if (config.LayerCount > TrainingEngine.MaxLayers)
+        {
+            // the graphs are sized for this many; more would overflow them, which aborts inside ggml
+            throw new TrainingException($"the model has {config.LayerCount} layers; the trainer's graphs hold at most {TrainingEngine.MaxLayers}", isInputError: true);
+        }
+
         var baseHash = Sha256OfFile(basePath);
 
         // 3. Tokenize, validate, split and hash the data (ChatML for conversations, as inference formats them)

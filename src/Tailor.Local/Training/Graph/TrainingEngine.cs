@@ -17,7 +17,10 @@ namespace Tailor.Local.Training.Graph;
 /// <remarks>Not thread-safe: one thread drives it. Dispose before the model, adapter and inputs it was built on.</remarks>
 internal sealed unsafe class TrainingEngine : IDisposable
 {
-    // Our fwd+bwd graph takes ~131 nodes per layer (notes §5.3); this leaves room for 400+ layers.
+    /// <summary>The deepest model the graphs hold: ~131 nodes per layer for full fine-tuning, about twice that with LoRA on every target.</summary>
+    public const int MaxLayers = 200;
+
+    // 65536 nodes: MaxLayers layers with LoRA on all seven targets, with room to spare (more nodes than the size aborts).
     private const int GraphSize = 1 << 16;
 
     private readonly CpuBackend _backend;
