@@ -47,6 +47,7 @@ public sealed class LoraTrainingTests(TrainedModelFixture trained) : IDisposable
         var answers = await TrainedModelFixture.AskAll(trained.ModelPath, adapterPath, TrainingData.ChangedPairs(Changed));
         var changed = answers.Take(Changed).Count(a => a.Got == a.Expected);
         var kept = answers.Skip(Changed).Count(a => a.Got == a.Expected);
+        TestContext.Current.TestOutputHelper?.WriteLine($"changed {changed}/{Changed}, kept {kept}/{answers.Count - Changed}; {started.TrainableParameters} of {started.Parameters} parameters trained; final loss {result.FinalLoss:F4}");
         Assert.True(changed >= Changed - 1, $"{changed}/{Changed} changed answers learned: {string.Join("; ", answers.Take(Changed).Select(a => a.Got))}");
         Assert.True(kept >= 0.9 * (answers.Count - Changed), $"{kept}/{answers.Count - Changed} other answers kept");
 

@@ -116,6 +116,9 @@ public sealed unsafe class MaskingTests : IDisposable
         var plain = Train("plain", TrainingExample.PlainText(text));
         var afterPlain = RoleLosses(plain, chat);
 
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"assistant {before.Assistant:F3} -> {afterInstruct.Assistant:F3}; user {before.User:F3} -> {afterInstruct.User:F3} (instruct), {afterPlain.User:F3} (plain text)");
+
         // User tokens are never learned: their loss does not fall (it rises, as the shared weights lean towards the
         // assistant's text), while the same tokens trained as plain text are learned.
         Assert.True(afterInstruct.Assistant < 0.1 * before.Assistant, $"assistant loss {before.Assistant:F3} -> {afterInstruct.Assistant:F3}");

@@ -35,11 +35,16 @@ public sealed class TrainedModelFixture : IDisposable
     {
         ModelPath = _directory.File("qa.gguf");
         var events = new List<TrainingEvent>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Result = LocalTrainer.Train(
             new TrainingJob { BaseModelPath = TrainingData.BaseModel, OutputPath = ModelPath, Examples = TrainingData.Chats(TrainingData.Pairs), Options = QaOptions },
             new SyncProgress(events.Add));
         Events = events;
+        Seconds = clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>Wall time of the training run (reported, never asserted).</summary>
+    public double Seconds { get; }
 
     public string ModelPath { get; }
 
