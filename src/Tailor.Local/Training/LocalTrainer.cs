@@ -26,12 +26,17 @@ public static class LocalTrainer
 {
     private const ulong DropoutPurpose = 0x4452_4F50;
 
-    /// <summary>Runs <paramref name="job"/> to the end and reports on <paramref name="progress"/>.</summary>
+    /// <summary>Runs <paramref name="job"/> to the end and reports on <paramref name="progress"/> (synchronously, from the training thread).</summary>
+    /// <param name="job">What to train.</param>
+    /// <param name="progress">Receives every event in order; keep it quick, the next step waits for it.</param>
+    /// <param name="cancellationToken">Stops the run at the next graph node; a checkpoint of the last full step is written first.</param>
+    /// <param name="timeProvider">The clock of the run record's timestamps (default: the system clock).</param>
     /// <exception cref="TrainingException">Bad input (<see cref="TrainingException.IsInputError"/>) or a failed run.</exception>
     /// <exception cref="TrainingCancelledException"><paramref name="cancellationToken"/> fired; a checkpoint was written first.</exception>
-    public static TrainingResult Train(TrainingJob job, IProgress<TrainingEvent>? progress = null, CancellationToken cancellationToken = default)
+    public static TrainingResult Train(TrainingJob job, IProgress<TrainingEvent>? progress = null, CancellationToken cancellationToken = default, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(job);
+        var time = timeProvider ?? TimeProvider.System;
         var report = progress is null ? (Action<TrainingEvent>)(_ => { }) : progress.Report;
         var clock = Stopwatch.StartNew();
 
@@ -111,7 +116,7 @@ public static class LocalTrainer
             Mode = mode, BaseModel = basePath, BaseModelSha256 = baseHash, Output = outputPath, OutputIsAdapter = lora is { Merge: false },
             Options = options, OptionsFingerprint = identity.OptionsFingerprint, TrainingExamples = data.Train.Count, ValidationExamples = data.Validation.Count,
             TrainDataSha256 = data.TrainHash, ValidationDataSha256 = data.ValidationHash, TrainedTokensPerEpoch = data.Train.Sum(e => (long)e.LossPositions),
-            Parameters = config.ParameterCount, TrainableParameters = engine.TrainableParameters, GgmlBuild = ggmlBuild, Threads = threads, Started = DateTimeOffset.UtcNow,
+            Parameters = config.ParameterCount, TrainableParameters = engine.TrainableParameters, GgmlBuild = ggmlBuild, Threads = threads, Started = time.GetUtcNow(),
         };
 
         // 6. Resume: load trainables, moments and step from a checkpoint of this very run
@@ -199,7 +204,7 @@ public static class LocalTrainer
             }
 
             record.Status = "cancelled";
-            record.Finished = DateTimeOffset.UtcNow;
+            record.Finished = time.GetUtcNow();
             record.Save(job.ResolvedRunRecordPath);
             report(new TrainingCancelled(step, lastCheckpoint));
             throw new TrainingCancelledException(step, lastCheckpoint, cancellationToken);
@@ -239,7 +244,7 @@ public static class LocalTrainer
 
         // 10. Record the run
         record.Status = "completed";
-        record.Finished = DateTimeOffset.UtcNow;
+        record.Finished = time.GetUtcNow();
         record.Save(job.ResolvedRunRecordPath);
         var result = new TrainingResult(outputPath, record.OutputIsAdapter, Path.GetFullPath(job.ResolvedRunRecordPath), (int)engine.Step, lastLoss, validationLoss, lastCheckpoint);
         report(new TrainingCompleted(result));

@@ -55,4 +55,30 @@ public sealed class LoraTrainingTests(TrainedModelFixture trained) : IDisposable
         var baseAnswers = await TrainedModelFixture.AskAll(trained.ModelPath, adapter: null, TrainingData.Pairs.Take(Changed));
         Assert.True(baseAnswers.Count(a => a.Got == a.Expected) >= Changed - 1);
     }
+
+    [Fact]
+    public void A_merged_LoRA_output_is_a_full_model_whose_logits_llama_cpp_matches_with_the_adapter_graph()
+    {
+        var mergedPath = _directory.File("merged.gguf");
+        var events = new List<TrainingEvent>();
+
+        var result = LocalTrainer.Train(new TrainingJob
+        {
+            BaseModelPath = trained.ModelPath,
+            OutputPath = mergedPath,
+            Examples = TrainingData.Chats(TrainingData.ChangedPairs(Changed)),
+            Options = TrainedModelFixture.QaOptions with { Steps = 20, Lora = new LoraOptions { Rank = 4, Alpha = 8, Targets = ["attn_v", "ffn_down"], Merge = true } },
+        }, new SyncProgress(events.Add));
+
+        Assert.False(result.IsAdapter);
+        using (var file = GgufFile.Open(mergedPath))
+        {
+            Assert.Null(file.Metadata.GetString(GgufKeys.Type));
+            Assert.DoesNotContain(file.Tensors, t => t.Name.Contains("lora", StringComparison.Ordinal));
+            Assert.Equal("lora", file.Metadata.GetString("tailor.training.mode"));
+        }
+
+        // the trained graph (base + adapter) against llama.cpp on the merged file: the merge is W + (alpha/r)·B·A
+        Assert.True(Assert.Single(events.OfType<ExportVerified>()).MaxRelativeDifference < 1e-4);
+    }
 }
