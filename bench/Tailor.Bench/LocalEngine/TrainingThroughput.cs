@@ -11,7 +11,8 @@ namespace Tailor.Bench.LocalEngine;
 /// Training throughput of the local trainer for ~1M/4M/16M-parameter llama configs, full fine-tune and LoRA, 1 and 2
 /// threads, next to the machine's FP32 peak. Each configuration is a real <see cref="LocalTrainer"/> run in its own worker
 /// process (what the CLI does); tokens/s is the run's own moving-window figure at its last step, GFLOP/s = 6 · N · tokens/s.
-/// Run: <c>dotnet run -c Release --project bench/Tailor.Bench -- training [--steps 24] [--presets 1m,4m,16m]</c>.
+/// Run: <c>dotnet run -c Release --project bench/Tailor.Bench -- training [--steps 24] [--presets 1m,4m,16m] [--modes full,lora]
+/// [--threads 1,2,auto]</c>; <c>auto</c> lets the trainer measure and pick the thread count.
 /// </summary>
 public static class TrainingThroughput
 {
@@ -26,6 +27,8 @@ public static class TrainingThroughput
     {
         var steps = int.Parse(Arg(args, "--steps", "24"), CultureInfo.InvariantCulture);
         var presets = Arg(args, "--presets", "1m,4m,16m").Split(',');
+        var modes = Arg(args, "--modes", "full,lora").Split(',');
+        var threadCounts = Arg(args, "--threads", "1,2").Split(',');
         var directory = Directory.CreateTempSubdirectory("tailor-bench-train-").FullName;
         var info = Tailor.Local.LocalEngine.EnsureLoaded();
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {info.SystemInfo}; natives {info.GgmlVersion} ({info.GgmlCommit}, {info.Location.Variant})");
@@ -42,10 +45,11 @@ public static class TrainingThroughput
             var config = new LlamaConfig { VocabularySize = vocabulary.Count, EmbeddingLength = embd, LayerCount = layers, HeadCount = heads, KvHeadCount = kv, FeedForwardLength = ff, ContextLength = 128 };
             var basePath = Path.Combine(directory, preset + ".gguf");
             LlamaModelFile.Write(basePath, LlamaModelWeights.CreateRandom(config, 1), vocabulary, preset, GgmlType.F32);
-            foreach (var lora in new[] { false, true })
+            foreach (var lora in modes.Select(m => m == "lora"))
             {
-                foreach (var threads in new[] { 1, 2 })
+                foreach (var threadText in threadCounts)
                 {
+                    int? threads = threadText == "auto" ? null : int.Parse(threadText, CultureInfo.InvariantCulture);
                     var options = new TrainingOptions
                     {
                         Steps = steps, BatchSize = 4, SequenceLength = 128, LearningRate = 1e-3f, Threads = threads, VerifyExport = false,
@@ -54,11 +58,11 @@ public static class TrainingThroughput
                     TrainingStepCompleted? last = null;
                     var clock = Stopwatch.StartNew();
                     await new Tailor.Local.Training.Worker.TrainingWorkerClient(WorkerPath()).RunAsync(
-                        new TrainingJob { BaseModelPath = basePath, OutputPath = Path.Combine(directory, $"{preset}-{lora}-{threads}.gguf"), Examples = examples, Options = options },
+                        new TrainingJob { BaseModelPath = basePath, OutputPath = Path.Combine(directory, $"{preset}-{lora}-{threadText}.gguf"), Examples = examples, Options = options },
                         new Reporter(e => last = e as TrainingStepCompleted ?? last));
                     var tps = last!.TokensPerSecond;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {preset} | {config.ParameterCount / 1e6:F2}M | {(lora ? "lora r8" : "full")} | {threads} | {tps:F0} | {6.0 * config.ParameterCount * tps / 1e9:F1} | {4 * 128 * 1000 / tps:F0} |"));
+                        $"| {preset} | {config.ParameterCount / 1e6:F2}M | {(lora ? "lora r8" : "full")} | {threadText} (last step: {last.Threads}) | {tps:F0} | {6.0 * config.ParameterCount * tps / 1e9:F1} | {4 * 128 * 1000 / tps:F0} |"));
                 }
             }
         }

@@ -53,9 +53,16 @@ public sealed class TrainingWorkerClient
             }
         };
 
-        if (!process.Start())
+        try
         {
-            throw new TrainingException($"could not start the training worker {WorkerPath}");
+            if (!process.Start())
+            {
+                throw new TrainingException($"could not start the training worker {WorkerPath}");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new TrainingException($"could not start the training worker {process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)}: {ex.Message}", ex);
         }
 
         ProcessId = process.Id;
