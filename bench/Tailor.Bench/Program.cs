@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Tailor.Bench.LocalEngine;
 
 // `dotnet run -c Release --project bench/Tailor.Bench -- --filter '*Name*'` runs BenchmarkDotNet micro-benchmarks.
 // Side-by-side runs against peers (promptfoo, Portkey, node-llama-cpp) are scripts in bench/scripts/.
@@ -13,6 +14,12 @@ if (args is ["moderation-latency", ..])
 if (args.Length > 0 && args[0].StartsWith("data-", StringComparison.Ordinal))
 {
     return Tailor.Bench.Data.DataScaleRun.Run(args);
+}
+
+// `-- training` measures the local trainer's throughput (bench/results/local-engine.md).
+if (args.Length > 0 && args[0] == "training")
+{
+    return await TrainingThroughput.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

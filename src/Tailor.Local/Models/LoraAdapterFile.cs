@@ -31,8 +31,11 @@ public sealed record LoraTensor(string Target, int Rank, int InputSize, int Outp
 /// <summary>Writes a LoRA adapter GGUF that llama.cpp's <c>llama_adapter_lora_init</c> loads.</summary>
 public static class LoraAdapterFile
 {
-    /// <summary>Writes <paramref name="tensors"/> as <c>{target}.lora_a</c>/<c>.lora_b</c> pairs with <c>adapter.lora.alpha</c> = <paramref name="alpha"/>.</summary>
-    public static void Write(string path, IEnumerable<LoraTensor> tensors, float alpha, string name, string architecture = LlamaTensorNames.Architecture)
+    /// <summary>
+    /// Writes <paramref name="tensors"/> as <c>{target}.lora_a</c>/<c>.lora_b</c> pairs with <c>adapter.lora.alpha</c> = <paramref name="alpha"/>;
+    /// <paramref name="extraMetadata"/> (lineage: base model hash, data hash) is written after the adapter keys.
+    /// </summary>
+    public static void Write(string path, IEnumerable<LoraTensor> tensors, float alpha, string name, string architecture = LlamaTensorNames.Architecture, GgufMetadata? extraMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var writer = new GgufWriter();
@@ -41,6 +44,11 @@ public static class LoraAdapterFile
             .Set(GgufKeys.Type, GgufValue.String("adapter"))
             .Set("adapter.type", GgufValue.String("lora"))
             .Set("adapter.lora.alpha", GgufValue.Float32(alpha));
+        foreach (var (key, value) in extraMetadata ?? [])
+        {
+            writer.Metadata.Set(key, value);
+        }
+
         foreach (var t in tensors)
         {
             if (!t.Target.EndsWith(".weight", StringComparison.Ordinal))
