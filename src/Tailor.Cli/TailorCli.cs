@@ -24,6 +24,7 @@ public static class TailorCli
         root.Subcommands.Add(AskCommand.Create(env));
         root.Subcommands.Add(ChatCommand.Create(env));
         root.Subcommands.Add(ModelCommand.Create(env));
+        root.Subcommands.Add(EvalCommand.Create(env));
         return root;
     }
 

@@ -296,7 +296,17 @@ public static class SuiteLoader
                 ? m.Entries.Select(e => e.Name).FirstOrDefault(n => n is not null && (ScorerTypes.IsKnown(n) || (n.StartsWith("not-", StringComparison.Ordinal) && ScorerTypes.IsKnown(n[4..]))))
                 : null;
             string[] keys = shortType is null ? ScorerKeys : [.. ScorerKeys, shortType];
-            MappingReader? scorer = MappingReader.Open(context, node, field, "a scorer ('contains: text' or 'type: ...')", keys);
+            // An unknown key where the short form's type would be is most likely a misspelt type.
+            bool hasType = node is SourceMapping withType && withType.Entries.Any(e => e.Name == "type");
+            KeyAdvice? Advise(string key)
+            {
+                string bareKey = key.StartsWith("not-", StringComparison.Ordinal) ? key[4..] : key;
+                return shortType is null && !hasType && Spelling.Closest(bareKey, ScorerTypes.All) is { } close
+                    ? new KeyAdvice($"unknown scorer type '{key}'", $"did you mean '{(bareKey.Length < key.Length ? "not-" : "")}{close}'?")
+                    : null;
+            }
+
+            MappingReader? scorer = MappingReader.Open(context, node, field, "a scorer ('contains: text' or 'type: ...')", keys, Advise);
             if (scorer is null)
             {
                 return null;
@@ -308,6 +318,10 @@ public static class SuiteLoader
             {
                 typeNode = scorer.KeyNode(shortType);
                 shortValue = scorer.Value(shortType);
+            }
+            else if (!hasType && scorer.Entries.Any(e => Advise(e.Key) is not null))
+            {
+                return null; // the misspelt type was reported as such
             }
             else
             {
