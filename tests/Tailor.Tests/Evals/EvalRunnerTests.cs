@@ -251,6 +251,25 @@ public sealed class EvalRunnerTests
         Assert.Equal(["a", "d"], (await ResultsAsync(project, outcome.Run.Id)).Select(r => r.CaseId));
     }
 
+    [Fact]
+    public async Task A_call_past_the_per_call_timeout_is_an_error_result()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync(Ct);
+        server.Responder = r => r.LastUserText == "question 1" ? FakeReply.HangBeforeHeaders() : null;
+        await using var project = EvalProject.Create(server.BaseUrl);
+        project.Write("evals/many.yaml", Suite(3));
+
+        var outcome = await new EvalRunner(new EvalRunnerOptions { Timeout = TimeSpan.FromMilliseconds(300) })
+            .RunAsync(project.LoadSuite("evals/many.yaml"), project.Target(), project.Evals, cancellationToken: Ct);
+
+        Assert.Equal(EvalRunStatus.Completed, outcome.Run.Status);
+        Assert.Equal(2, outcome.Passed);
+        Assert.Equal(1, outcome.Errors);
+        var timedOut = (await ResultsAsync(project, outcome.Run.Id)).Single(r => r.Status == CaseStatus.Error);
+        Assert.Equal("c001", timedOut.CaseId);
+        Assert.Equal("no answer within 0.3s (the per-call timeout)", timedOut.Error);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)
     {
         while (!condition())
