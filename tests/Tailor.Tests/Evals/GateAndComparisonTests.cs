@@ -61,8 +61,9 @@ public sealed class GateAndComparisonTests
         Assert.Equal(ComparisonVerdict.Regressed, accuracy.Verdict);
         Assert.Equal(ComparisonVerdict.Regressed, comparison.Slices.Single(s => s.Metric == "accuracy" && s.Slice == "billing").Verdict);
         Assert.Equal(ComparisonVerdict.NoChange, comparison.Slices.Single(s => s.Metric == "accuracy" && s.Slice == "other").Verdict);
-        Assert.Contains(comparison.Regressions, r => r.Slice == "billing");
-        Assert.DoesNotContain(comparison.Regressions, r => r.Slice == "other");
+        // Only accuracy: latency_ms is compared too, and its verdict depends on the machine's load.
+        Assert.Contains(comparison.Regressions, r => r.Metric == "accuracy" && r.Slice == "billing");
+        Assert.DoesNotContain(comparison.Regressions, r => r.Metric == "accuracy" && r.Slice == "other");
     }
 
     [Fact]
