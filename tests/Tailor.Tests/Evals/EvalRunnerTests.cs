@@ -66,15 +66,15 @@ public sealed class EvalRunnerTests
     public async Task No_more_calls_are_in_flight_than_the_concurrency_limit()
     {
         await using var server = await FakeOpenAIServer.StartAsync(Ct);
-        server.Latency = TimeSpan.FromMilliseconds(100);
+        server.Latency = TimeSpan.FromMilliseconds(250);
         await using var project = EvalProject.Create(server.BaseUrl);
-        project.Write("evals/many.yaml", Suite(24));
+        project.Write("evals/many.yaml", Suite(12));
         var runner = new EvalRunner(new EvalRunnerOptions { Concurrency = 3 });
 
         var outcome = await runner.RunAsync(project.LoadSuite("evals/many.yaml"), project.Target(), project.Evals, cancellationToken: Ct);
 
-        Assert.Equal(24, outcome.Passed);
-        Assert.Equal(24, server.Requests.Count);
+        Assert.Equal(12, outcome.Passed);
+        Assert.Equal(12, server.Requests.Count);
         Assert.Equal(3, server.MaxInFlight);
     }
 
@@ -90,14 +90,22 @@ public sealed class EvalRunnerTests
 
         var running = runner.RunAsync(project.LoadSuite("evals/one.yaml"), project.Target(time: time), project.Evals, cancellationToken: Ct);
         await server.WaitForRequestAsync(1, Ct);
-        // The client now waits the 7 s the server asked for, on the injected clock: nothing is sent before.
-        await WaitUntilAsync(() => time.GetUtcNow() > DateTimeOffset.MinValue, Ct);
-        await Task.Delay(200, Ct);
-        time.Advance(TimeSpan.FromSeconds(6));
-        await Task.Delay(200, Ct);
-        Assert.Single(server.Requests);
-        time.Advance(TimeSpan.FromSeconds(1.5));
-        await server.WaitForRequestAsync(2, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        // The client now waits the 7 s the server asked for, on the injected clock. Advance it a second at a
+        // time until the retry arrives: however late the client armed its timer, at least 7 s must pass.
+        var retried = server.WaitForRequestAsync(2, Ct);
+        int advanced = 0;
+        while (!retried.IsCompleted && advanced < 60)
+        {
+            await Task.WhenAny(retried, Task.Delay(50, Ct));
+            if (!retried.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                advanced++;
+            }
+        }
+
+        await retried;
+        Assert.InRange(advanced, 7, 59);
         var outcome = await running.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         Assert.Equal(1, outcome.Passed);
@@ -268,14 +276,6 @@ public sealed class EvalRunnerTests
         var timedOut = (await ResultsAsync(project, outcome.Run.Id)).Single(r => r.Status == CaseStatus.Error);
         Assert.Equal("c001", timedOut.CaseId);
         Assert.Equal("no answer within 0.3s (the per-call timeout)", timedOut.Error);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)
-    {
-        while (!condition())
-        {
-            await Task.Delay(10, ct);
-        }
     }
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
