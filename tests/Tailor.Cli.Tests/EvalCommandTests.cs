@@ -213,6 +213,18 @@ public sealed class EvalCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Judge_scorers_without_a_judge_model_stop_before_any_call()
+    {
+        File.WriteAllText(_cli.PathOf("evals", "judged.yaml"), "id: judged\nscorers: [{type: judge, rubric: Polite.}]\ncases:\n  - {id: a, input: hi}\n");
+
+        var run = await _cli.RunAsync("eval", "run", "--suite", "evals/judged.yaml");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("names no judge model", run.Error, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
     public async Task Report_list_and_ratings_round_trip_with_agreement()
     {
         await _cli.RunAsync("eval", "run", "--model", "candidate");

@@ -89,6 +89,12 @@ internal static partial class EvalRunCommand
         {
             string alias = resumed?.ModelAlias ?? s.Model ?? suite.Model ?? workspace.Project.ResolveModel(null).Alias;
             string? judgeAlias = s.Judge ?? suite.Judge;
+            CheckScorersCanRun(suite, judgeAlias);
+            if (judgeAlias is not null)
+            {
+                _ = workspace.Judge(judgeAlias, s.NoCache); // an unknown alias or a missing key stops here, before any call
+            }
+
             var target = workspace.Target(alias, s.NoCache, s.MaxRetries);
             var diagnostics = new List<SpecDiagnostic>();
             var options = new EvalRunnerOptions
@@ -189,6 +195,23 @@ internal static partial class EvalRunCommand
                 task.Value = task.MaxValue;
             });
         return outcome!;
+    }
+
+    /// <summary>Stops before the first call when a scorer written in the suite cannot run: judges without a judge model, moderation without a classifier.</summary>
+    private static void CheckScorersCanRun(EvalSuite suite, string? judgeAlias)
+    {
+        var scorers = suite.DefaultScorers.Concat(suite.Cases.SelectMany(c => c.Scorers)).ToList();
+        if (judgeAlias is null && scorers.Any(x => x.Type == ScorerTypes.Judge && x.Judge is null))
+        {
+            throw new CliException($"suite '{suite.Id}' has judge scorers but names no judge model",
+                "add 'judge: <alias>' to the suite, or pass --judge <alias>");
+        }
+
+        if (scorers.Any(x => x.Type == ScorerTypes.Moderation))
+        {
+            throw new CliException($"suite '{suite.Id}' has moderation scorers, and this version of the CLI has no moderation classifier to run them",
+                "remove them for now, or score refusals with 'refusal' or a judge rubric; the moderation layer's classifiers plug in when they ship");
+        }
     }
 
     /// <summary>The spec's gates on the suites just run: absolute gates read these runs; comparison gates the newest completed runs of their two models.</summary>
