@@ -54,27 +54,26 @@ public static class SuiteCases
         }
     }
 
-    /// <summary>How many cases the suite holds (rows counted without parsing them); for progress bars.</summary>
+    /// <summary>How many cases the suite holds, counted without parsing rows (bad rows included): the total of progress bars.</summary>
     public static async Task<long> CountAsync(EvalSuite suite, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(suite);
         long count = suite.Cases.Count;
         foreach (CaseFile file in suite.CaseFiles)
         {
+            // Non-blank lines, less a CSV's header: exact for JSONL, an upper bound for CSV fields that span lines.
             using var reader = new StreamReader(file.FullPath, Encoding.UTF8);
-            bool header = file.FullPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+            long lines = 0;
             while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
                 if (line.Trim().Length > 0)
                 {
-                    count++;
+                    lines++;
                 }
             }
 
-            if (header && count > suite.Cases.Count)
-            {
-                count--;
-            }
+            bool csv = file.FullPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+            count += csv ? Math.Max(0, lines - 1) : lines;
         }
 
         return count;
