@@ -1,8 +1,15 @@
 using BenchmarkDotNet.Running;
+using Tailor.Bench.Evals;
 using Tailor.Bench.LocalEngine;
 
 // `dotnet run -c Release --project bench/Tailor.Bench -- --filter '*Name*'` runs BenchmarkDotNet micro-benchmarks.
-// Side-by-side runs against peers (promptfoo, Portkey, node-llama-cpp) are scripts in bench/scripts/.
+// Side-by-side runs against peers (promptfoo, Portkey, node-llama-cpp) are scripts in bench/scripts/;
+// `-- mock-openai <latency-ms>` hosts the loopback OpenAI-compatible mock they share.
+if (args.Length > 0 && args[0] == "mock-openai")
+{
+    return await MockOpenAIHost.RunAsync(args);
+}
+
 // `-- moderation-latency` measures per-message p50/p99 of the moderation layer (bench/results/moderation.md).
 if (args is ["moderation-latency", ..])
 {

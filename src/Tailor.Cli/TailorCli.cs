@@ -29,6 +29,7 @@ public static class TailorCli
         root.Subcommands.Add(LogsCommand.Create(env));
         root.Subcommands.Add(DataCommand.Create(env));
         root.Subcommands.Add(ModelCommand.Create(env));
+        root.Subcommands.Add(EvalCommand.Create(env));
         return root;
     }
 

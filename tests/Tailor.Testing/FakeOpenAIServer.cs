@@ -38,6 +38,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly Queue<FakeReply> _script = new();
     private readonly List<(int Count, TaskCompletionSource<RecordedRequest> Signal)> _waiters = [];
+    private int _inFlight;
+    private int _maxInFlight;
 
     private FakeOpenAIServer(WebApplication app)
     {
@@ -56,6 +58,15 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public IReadOnlyList<string> Models { get; set; } = ["fake-model"];
 
     public bool RejectUnknownModels { get; set; }
+
+    /// <summary>How long every chat request waits before its reply starts (a model's thinking time); a reply's own <see cref="FakeReply.Delay"/> wins.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Chat requests being handled right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most chat requests that were ever handled at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     /// <summary>Decides the reply when the queue is empty; null (or a null result) falls back to the echo answer.</summary>
     public Func<RecordedRequest, FakeReply?>? Responder { get; set; }
@@ -125,12 +136,41 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     private async Task HandleChatAsync(HttpContext context)
     {
+        int now = Interlocked.Increment(ref _inFlight);
+        for (int seen = Volatile.Read(ref _maxInFlight); now > seen; seen = Volatile.Read(ref _maxInFlight))
+        {
+            Interlocked.CompareExchange(ref _maxInFlight, now, seen);
+        }
+
+        try
+        {
+            await HandleChatCoreAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleChatCoreAsync(HttpContext context)
+    {
         var request = await RecordAsync(context);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
 
         var reply = AuthenticationFailure(request) ?? UnknownModel(request) ?? NextScripted(request) ?? Echo(request);
         var model = reply.Model ?? request.Model ?? Models.FirstOrDefault() ?? "fake-model";
         var renderer = new ChatCompletionRenderer($"chatcmpl-fake{request.Number}", Created, model);
+        if ((reply.Delay ?? Latency) is { } delay && delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(delay, aborted.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
 
         switch (reply.Kind)
         {

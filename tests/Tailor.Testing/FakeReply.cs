@@ -39,6 +39,9 @@ public sealed record FakeReply
     /// <summary>Streams only: after this many events, the server stops sending but keeps the connection open.</summary>
     public int? StallAfterChunks { get; init; }
 
+    /// <summary>Wait this long before replying; null uses the server's <see cref="FakeOpenAIServer.Latency"/>.</summary>
+    public TimeSpan? Delay { get; init; }
+
     /// <summary>Extra response headers (<c>Retry-After</c>, <c>x-request-id</c>, …).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 

@@ -47,7 +47,74 @@ internal static class SqliteMigrations
                 first_seen_ms     INTEGER NOT NULL
             ) STRICT;
             """),
-        // 2 is the evals engineer's (eval results); numbers are reconciled at merge.
+        (2, "eval_runs", """
+            CREATE TABLE eval_runs (
+                id                TEXT PRIMARY KEY,
+                suite_id          TEXT NOT NULL,
+                suite_file        TEXT NOT NULL,
+                suite_hash        TEXT NOT NULL,
+                model_alias       TEXT NOT NULL,
+                model_id          TEXT,
+                prompt_version    TEXT,
+                judge_alias       TEXT,
+                started_at_ms     INTEGER NOT NULL,
+                completed_at_ms   INTEGER,
+                status            TEXT NOT NULL,
+                repeat_count      INTEGER NOT NULL,
+                planned_results   INTEGER NOT NULL,
+                label             TEXT,
+                options_json      TEXT
+            ) STRICT;
+            CREATE INDEX ix_eval_runs_suite_model ON eval_runs (suite_id, model_alias, started_at_ms);
+            CREATE TABLE eval_results (
+                run_id            TEXT NOT NULL REFERENCES eval_runs (id) ON DELETE CASCADE,
+                case_id           TEXT NOT NULL,
+                repeat_index      INTEGER NOT NULL,
+                tags_json         TEXT NOT NULL,
+                input_json        TEXT NOT NULL,
+                expected          TEXT,
+                output            TEXT NOT NULL,
+                status            TEXT NOT NULL,
+                error             TEXT,
+                latency_ms        REAL,
+                input_tokens      INTEGER,
+                output_tokens     INTEGER,
+                cached            INTEGER NOT NULL,
+                interaction_id    TEXT,
+                score             REAL NOT NULL,
+                passed            INTEGER NOT NULL,
+                completed_at_ms   INTEGER NOT NULL,
+                location          TEXT,
+                PRIMARY KEY (run_id, case_id, repeat_index)
+            ) STRICT;
+            CREATE TABLE eval_scores (
+                run_id            TEXT NOT NULL,
+                case_id           TEXT NOT NULL,
+                repeat_index      INTEGER NOT NULL,
+                ordinal           INTEGER NOT NULL,
+                metric            TEXT NOT NULL,
+                value             REAL,
+                score             REAL NOT NULL,
+                passed            INTEGER NOT NULL,
+                weight            REAL NOT NULL,
+                reason            TEXT,
+                diagnostics_json  TEXT,
+                PRIMARY KEY (run_id, case_id, repeat_index, ordinal),
+                FOREIGN KEY (run_id, case_id, repeat_index) REFERENCES eval_results (run_id, case_id, repeat_index) ON DELETE CASCADE
+            ) STRICT;
+            CREATE TABLE eval_ratings (
+                run_id            TEXT NOT NULL,
+                case_id           TEXT NOT NULL,
+                repeat_index      INTEGER NOT NULL,
+                rater             TEXT NOT NULL,
+                metric            TEXT NOT NULL,
+                score             REAL,
+                label             TEXT,
+                comment           TEXT,
+                rated_at_ms       INTEGER NOT NULL,
+                PRIMARY KEY (run_id, case_id, repeat_index, rater, metric)
+            ) STRICT;
+            """),
         (3, "gateway", """
             CREATE INDEX ix_interactions_model_started ON interactions (model_id, started_at_ms);
             CREATE INDEX ix_interactions_key_started ON interactions (key_id, started_at_ms) WHERE key_id IS NOT NULL;
