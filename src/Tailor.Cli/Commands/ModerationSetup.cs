@@ -49,9 +49,7 @@ internal sealed class ModerationSetup
             throw new CliException($"no classifier file at {modelPath}", "train one with 'tailor moderation train data.jsonl -o model.tmod'");
         }
 
-        var specClassifiers = spec?.Moderation.Classifiers is { Count: > 0 } listed
-            ? listed
-            : [new ClassifierSpec { Type = "detectors" }, new ClassifierSpec { Type = "local" }];
+        var specClassifiers = spec?.Moderation.Classifiers is { Count: > 0 } listed ? listed : ModeratorFactory.DefaultClassifiers;
         var chosen = wanted.Length == 0
             ? specClassifiers.ToList()
             : wanted.Distinct().Select(t => specClassifiers.FirstOrDefault(c => c.Type == t) ?? Standalone(t)).ToList();

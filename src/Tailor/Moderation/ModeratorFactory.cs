@@ -10,10 +10,16 @@ namespace Tailor.Moderation;
 
 /// <summary>
 /// Builds the <see cref="Moderator"/> a spec describes: its policies, and the classifiers of <c>moderation.classifiers</c>
-/// (when none are listed: the built-in detectors and the local classifier shipped with Tailor).
+/// (when none are listed: the built-in detectors only; the shipped local classifier is opt-in, see docs/moderation.md).
 /// </summary>
 public static class ModeratorFactory
 {
+    /// <summary>
+    /// The classifiers of a spec that lists none. Rule-based detectors are precise enough to act on by default; the
+    /// shipped local classifier still flags too many benign answers (docs/moderation.md), so it runs only when asked for.
+    /// </summary>
+    public static IReadOnlyList<ClassifierSpec> DefaultClassifiers { get; } = [new ClassifierSpec { Type = "detectors" }];
+
     /// <summary>Whether the spec asks for moderation at all: it has policies or lists classifiers.</summary>
     public static bool IsConfigured(TailorSpec spec)
     {
@@ -29,9 +35,7 @@ public static class ModeratorFactory
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(context);
         var moderation = spec.Moderation;
-        IEnumerable<ClassifierSpec> classifiers = moderation.Classifiers.Count > 0
-            ? moderation.Classifiers
-            : [new ClassifierSpec { Type = "detectors" }, new ClassifierSpec { Type = "local" }];
+        IEnumerable<ClassifierSpec> classifiers = moderation.Classifiers.Count > 0 ? moderation.Classifiers : DefaultClassifiers;
         var configured = classifiers.Select(c => new ConfiguredClassifier(CreateClassifier(spec, c, providers, context), c.Thresholds)).ToList();
         return new Moderator(configured, ModerationPolicy.FromSpec(spec), new ModeratorOptions
         {
