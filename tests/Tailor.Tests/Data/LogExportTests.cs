@@ -20,7 +20,7 @@ public sealed class LogExportTests : IAsyncLifetime
     {
         _store = SqliteInteractionStore.Open(Path.Combine(_dir, "tailor.db"));
         await Record("01A", T0, "gateway", "support", "mistral-large", "How do I reset my password?", "Open Settings > Security.");
-        await Record("01B", T0.AddDays(1), "gateway", "support", "mistral-large", "Can I pay by IBAN?", "Yes, under Billing.", metadata: """{"moderation":{"verdicts":[{"category":"privacy","action":"redact"}]}}""");
+        await Record("01B", T0.AddDays(1), "gateway", "support", "mistral-large", "Can I pay by IBAN?", "Yes, under Billing.", metadata: """{"moderation.input":{"direction":"input","action":"redact","findings":[{"category":"privacy","score":1,"action":"redact","classifiers":["detectors"],"policies":["no-pii"]}],"redactions":[]}}""");
         await Record("01C", T0.AddDays(2), "gateway", "beta", "small-model", "What is the SLA?", "99.9%.");
         await Record("01D", T0.AddDays(3), "gateway", "support", "mistral-large", "Hi", "", status: InteractionStatus.Error);
         await Record("01E", T0.AddDays(4), "chat", "support", "mistral-large", "Where are invoices?", "Under Billing > Invoices.");
