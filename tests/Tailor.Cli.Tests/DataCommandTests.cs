@@ -244,11 +244,15 @@ public sealed class DataCommandTests : IDisposable
                     Status = status,
                 }, TestContext.Current.CancellationToken);
             }
+            // Feedback as the gateway records it: 01B rated well and corrected, 01A thumbed down.
+            var at = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+            await store.AddFeedbackAsync(new Feedback { Id = "F1", InteractionId = "01B", CreatedAt = at, Score = 5, Correction = "better answer 01B" }, TestContext.Current.CancellationToken);
+            await store.AddFeedbackAsync(new Feedback { Id = "F2", InteractionId = "01A", CreatedAt = at, Thumbs = -1 }, TestContext.Current.CancellationToken);
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         var result = await _cli.RunAsync("data", "export-logs", "-o", "data/logs.jsonl", "--route", "support", "--format", "mistral", "--json");
-        var needsFeedback = await _cli.RunAsync("data", "export-logs", "-o", "data/x.jsonl", "--min-feedback", "4");
+        var wellRated = await _cli.RunAsync("data", "export-logs", "-o", "data/rated.jsonl", "--min-feedback", "4", "--format", "mistral");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -257,8 +261,10 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(1, json.RootElement.GetProperty("skipped").GetProperty("status").GetInt64());
         var line = Assert.Single(Lines("data/logs.jsonl"));
         Assert.Contains("\"interaction_id\":\"01A\"", line, StringComparison.Ordinal);
-        Assert.Equal(2, needsFeedback.ExitCode);
-        Assert.Contains("--feedback", needsFeedback.Error, StringComparison.Ordinal);
+        Assert.True(wellRated.ExitCode == 0, wellRated.ToString());
+        var rated = Assert.Single(Lines("data/rated.jsonl"));
+        Assert.Contains("\"interaction_id\":\"01B\"", rated, StringComparison.Ordinal);
+        Assert.Contains("better answer 01B", rated, StringComparison.Ordinal);
     }
 
     [Fact]

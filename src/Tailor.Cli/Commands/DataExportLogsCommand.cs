@@ -22,8 +22,8 @@ internal static class DataExportLogsCommand
         var route = new Option<string?>("--route") { Description = "Only this gateway route or model alias" };
         var model = new Option<string?>("--model") { Description = "Only answers from this model id" };
         var source = new Option<string?>("--source") { Description = "Only interactions from this source (gateway, chat, ask, ...)" };
-        var minFeedback = new Option<double?>("--min-feedback") { Description = "Only interactions rated at least this (needs --feedback until the store records feedback)" };
-        var feedback = new Option<string?>("--feedback") { Description = "JSONL of {interaction_id, score, correction}" };
+        var minFeedback = new Option<double?>("--min-feedback") { Description = "Only interactions rated at least this (1-5; a thumbs up counts as 5, down as 1)" };
+        var feedback = new Option<string?>("--feedback") { Description = "Read feedback from a JSONL of {interaction_id, score, correction} instead of the store" };
         var includeFlagged = new Option<bool>("--include-flagged") { Description = "Keep interactions the moderation layer flagged, blocked or redacted" };
         var noCorrections = new Option<bool>("--no-corrections") { Description = "Keep the model's answer even where a correction exists" };
         var noSystem = new Option<bool>("--no-system-prompt") { Description = "Leave out the system prompt the model saw" };
@@ -67,10 +67,6 @@ internal static class DataExportLogsCommand
         {
             throw new CliException("logs are conversations: export them as mistral or openai");
         }
-        if (filter.MinFeedback is not null && feedbackPath is null)
-        {
-            throw new CliException("--min-feedback needs feedback, and this store records none yet", "pass --feedback file.jsonl with {\"interaction_id\", \"score\"} lines");
-        }
         var project = Project.Load(parse, env);
         IFeedbackLookup? feedback = null;
         if (feedbackPath is not null)
@@ -87,9 +83,11 @@ internal static class DataExportLogsCommand
         string output = DataFiles.Output(env, outputPath);
         var result = new LogExportResult();
         using var outputs = new DataOutputs();
-        await using (var store = project.OpenStore())
+        await using (var store = await project.OpenGatewayStoreAsync(ct))
         await using (var file = outputs.Create(output))
         {
+            // Feedback recorded through the gateway, unless a file was given.
+            feedback ??= new StoreFeedbackLookup(store);
             await foreach (var example in new LogExporter(store, feedback).ExportAsync(filter, result, ct))
             {
                 await file.WriteAsync(ConversationWriter.ToJsonLine(example, format), ct);
