@@ -271,22 +271,27 @@ public sealed class DataCommandTests : IDisposable
     public async Task Scan_reports_findings_and_redact_writes_a_clean_copy()
     {
         File.WriteAllText(_cli.PathOf("pii.json"), """[{"label": "employee_id", "category": "privacy", "pattern": "EMP-\\d{6}"}]""");
-        Write("train.jsonl", Chat("I am EMP-123456, reset my badge", "Done."), Chat("Where are invoices?", "Under Billing."), "not json");
+        Write("train.jsonl", Chat("I am EMP-123456, reset my badge", "Done."), Chat("Where are invoices?", "Under Billing."), "not json",
+            Chat("Charge card 4111 1111 1111 1111 and mail jane.doe@example.com", "Done."));
 
         var scan = await _cli.RunAsync("data", "scan", "train.jsonl", "--patterns", "pii.json");
         var redacted = await _cli.RunAsync("data", "scan", "train.jsonl", "--patterns", "pii.json", "--redact", "-o", "clean.jsonl", "--json");
-        var none = await _cli.RunAsync("data", "scan", "train.jsonl");
+        var builtIn = await _cli.RunAsync("data", "scan", "train.jsonl");
 
         Assert.Equal(1, scan.ExitCode);
         Assert.Contains("train.jsonl:1: employee_id in messages[0].content at 5", scan.Out, StringComparison.Ordinal);
         Assert.True(redacted.ExitCode == 0, redacted.ToString());
         var lines = Lines("clean.jsonl");
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);
         Assert.Contains("I am [EMPLOYEE_ID], reset my badge", lines[0], StringComparison.Ordinal);
         Assert.Equal(Chat("Where are invoices?", "Under Billing."), lines[1]);
         Assert.Equal("not json", lines[2]);
-        Assert.Equal(2, none.ExitCode);
-        Assert.Contains("--patterns", none.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("4111", lines[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("jane.doe@example.com", lines[3], StringComparison.Ordinal);
+        // The built-in detectors run without any pattern file; the user's own pattern needs one.
+        Assert.Equal(1, builtIn.ExitCode);
+        Assert.Contains("train.jsonl:4:", builtIn.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("employee_id", builtIn.Out, StringComparison.Ordinal);
     }
 
     [Fact]
