@@ -53,6 +53,8 @@ public static class TailorCli
             Output = env.Out.Profile.Out.Writer,
             Error = env.Error.Profile.Out.Writer,
             EnableDefaultExceptionHandler = false,
+            // Ctrl+C cancels the command's token; training needs time to write its checkpoint and say where.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
         };
         try
         {
