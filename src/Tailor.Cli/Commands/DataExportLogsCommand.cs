@@ -25,12 +25,13 @@ internal static class DataExportLogsCommand
         var minFeedback = new Option<double?>("--min-feedback") { Description = "Only interactions rated at least this (1-5; a thumbs up counts as 5, down as 1)" };
         var feedback = new Option<string?>("--feedback") { Description = "Read feedback from a JSONL of {interaction_id, score, correction} instead of the store" };
         var includeFlagged = new Option<bool>("--include-flagged") { Description = "Keep interactions the moderation layer flagged, blocked or redacted" };
+        var includeEval = new Option<bool>("--include-eval") { Description = "Keep the eval runner's own calls (left out by default: they answer the eval suite)" };
         var noCorrections = new Option<bool>("--no-corrections") { Description = "Keep the model's answer even where a correction exists" };
         var noSystem = new Option<bool>("--no-system-prompt") { Description = "Leave out the system prompt the model saw" };
         var limit = new Option<long?>("--limit") { Description = "At most this many examples" };
         var json = DataFiles.JsonOption();
         var command = new Command("export-logs", "Turn logged interactions into training examples, with filters and lineage");
-        foreach (var option in new Option[] { output, format, since, until, route, model, source, minFeedback, feedback, includeFlagged, noCorrections, noSystem, limit, json })
+        foreach (var option in new Option[] { output, format, since, until, route, model, source, minFeedback, feedback, includeFlagged, includeEval, noCorrections, noSystem, limit, json })
         {
             command.Options.Add(option);
         }
@@ -43,6 +44,7 @@ internal static class DataExportLogsCommand
             Source = parse.GetValue(source),
             MinFeedback = parse.GetValue(minFeedback),
             ExcludeFlagged = !parse.GetValue(includeFlagged),
+            IncludeEvalTraffic = parse.GetValue(includeEval),
             ApplyCorrections = !parse.GetValue(noCorrections),
             IncludeSystemPrompt = !parse.GetValue(noSystem),
             Limit = parse.GetValue(limit),

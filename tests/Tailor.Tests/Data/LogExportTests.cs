@@ -25,6 +25,7 @@ public sealed class LogExportTests : IAsyncLifetime
         await Record("01D", T0.AddDays(3), "gateway", "support", "mistral-large", "Hi", "", status: InteractionStatus.Error);
         await Record("01E", T0.AddDays(4), "chat", "support", "mistral-large", "Where are invoices?", "Under Billing > Invoices.");
         await Record("01F", T0.AddDays(5), "gateway", "support", "mistral-large", "Weather in Paris?", null, tool: true);
+        await Record("01G", T0.AddDays(6), "eval", "support", "mistral-large", "Eval question?", "Eval answer.");
     }
 
     public async ValueTask DisposeAsync()
@@ -78,8 +79,9 @@ public sealed class LogExportTests : IAsyncLifetime
         var (examples, result) = await Export(new LogExportFilter());
 
         Assert.Equal(["01F", "01E", "01C", "01A"], examples.Select(e => e.Source!.InteractionId));
-        Assert.Equal(6, result.Read);
+        Assert.Equal(7, result.Read);
         Assert.Equal(1, result.Skipped["status"]);
+        Assert.Equal(1, result.Skipped["eval traffic"]);
         Assert.Equal(1, result.Skipped["flagged"]);
         var first = examples[^1];
         Assert.Equal([MessageRole.System, MessageRole.User, MessageRole.Assistant], first.Messages.Select(m => m.Role));
@@ -145,5 +147,17 @@ public sealed class LogExportTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => FeedbackFile.LoadAsync(path, "bad.jsonl", TestContext.Current.CancellationToken));
 
         Assert.StartsWith("bad.jsonl:2: score is not a number", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_eval_runners_own_calls_stay_out_unless_asked_for()
+    {
+        var (byDefault, _) = await Export(new LogExportFilter());
+        var (withEval, _) = await Export(new LogExportFilter { IncludeEvalTraffic = true });
+        var (onlyEval, _) = await Export(new LogExportFilter { Source = "eval" });
+
+        Assert.DoesNotContain(byDefault, e => e.Source!.InteractionId == "01G");
+        Assert.Contains(withEval, e => e.Source!.InteractionId == "01G");
+        Assert.Equal(["01G"], onlyEval.Select(e => e.Source!.InteractionId));
     }
 }
