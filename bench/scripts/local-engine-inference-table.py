@@ -38,7 +38,7 @@ for key in sorted(groups, key=order):
     model, threads = key
     engines = groups[key]
     medians = {e: (pooled(rs, "ppTps")[0], pooled(rs, "tgTps")[0]) for e, rs in engines.items()}
-    for engine in ["tailor", "node-llama-cpp"]:
+    for engine in ["tailor", "node-llama-cpp", "llama.cpp-direct"]:
         rs = engines.get(engine)
         if not rs:
             continue
@@ -49,7 +49,8 @@ for key in sorted(groups, key=order):
         bw = bandwidth.get(threads)
         ceiling = f"{min(bw) / rs[0]['bytes']:,.0f}–{max(bw) / rs[0]['bytes']:,.0f}" if engine == "tailor" and bw else ""
         loads = [r["load1"] for r in rs]
-        print(f"| {model.removesuffix('.gguf') if engine == 'tailor' else ''} | {mb:.1f} | {threads} | {engine} ({len(rs)}×{len(rs[0]['tgTps'])}) "
+        label = {"tailor": "Tailor LocalChatClient", "llama.cpp-direct": "(Tailor's natives, direct loop)"}.get(engine, engine)
+        print(f"| {model.removesuffix('.gguf') if engine == 'tailor' else ''} | {mb:.1f} | {threads} | {label} ({len(rs)}×{len(rs[0]['tgTps'])}) "
               f"| {fmt(pooled(rs, 'ppTps'))} | {fmt(pooled(rs, 'tgTps'))} | {fmt(pooled(rs, 'ttftMs'), 1)} "
               f"| {per_process(rs, lambda r: r['loadMs']):.0f} | {per_process(rs, lambda r: r['initMs']):.0f} "
               f"| {per_process(rs, lambda r: r['maxRssKb'] / 1024):.0f} "

@@ -7,10 +7,12 @@
 # /proc/loadavg the machine's load just before it starts.
 #
 # usage: bash bench/scripts/local-engine-inference.sh [presets="1m 4m 16m 100m"] [threads="1 2"] [reps=5] [tokens=128]
-#   REPS_100M (default 3) repetitions for the 100m preset; RUNS (default 3) measured replies per process.
+#   REPS_100M (default 3) repetitions for the 100m preset; RUNS (default 3) measured replies per process;
+#   DIRECT=1 (default) also runs `Tailor.Bench inference --raw` each repetition: the same natives as Tailor's driven
+#   directly through LLamaSharp on one thread (no chat template, no decode thread, no streaming), the floor under
+#   LocalChatClient's own overhead, so a gap to the peer can be split into "our client" and "the other llama.cpp build".
 # Output: bench/.peers/local-engine/results-<time>.jsonl (+ .membw, the bandwidth measured at start and end) and a
-# Markdown table (local-engine-inference-table.py). `Tailor.Bench inference --raw` (not run here) is the same natives
-# driven directly through LLamaSharp on one thread: the floor under LocalChatClient's own overhead.
+# Markdown table (local-engine-inference-table.py).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 PRESETS=${1:-"1m 4m 16m 100m"}
@@ -18,6 +20,7 @@ THREADS=${2:-"1 2"}
 REPS=${3:-5}
 TOKENS=${4:-128}
 RUNS=${RUNS:-3}
+DIRECT=${DIRECT:-1}
 REPS_100M=${REPS_100M:-3}
 peers="$root/bench/.peers/local-engine"
 models="$peers/models"
@@ -51,9 +54,10 @@ gcc -O3 -march=native -ffast-math -fopenmp "$root/bench/scripts/local-engine-mem
 run() { # engine model threads cpus
   local engine=$1 model=$2 threads=$3 cpus=$4 load line
   load=$(cut -d' ' -f1 /proc/loadavg)
-  if [ "$engine" = tailor ]; then
+  if [ "$engine" = tailor ] || [ "$engine" = direct ]; then
     line=$(/usr/bin/time -f '%e %U %S %M' -o "$timing" taskset -c "$cpus" \
-      dotnet "$bench" inference --model "$models/$model.gguf" --threads "$threads" --tokens "$TOKENS" --runs "$RUNS")
+      dotnet "$bench" inference --model "$models/$model.gguf" --threads "$threads" --tokens "$TOKENS" --runs "$RUNS" \
+      $([ "$engine" = direct ] && echo --raw))
   else
     line=$(cd "$peers" && /usr/bin/time -f '%e %U %S %M' -o "$timing" taskset -c "$cpus" \
       node local-engine-inference-peer.mjs --model "$models/$model.gguf" --threads "$threads" --tokens "$TOKENS" --runs "$RUNS")
@@ -75,6 +79,7 @@ for preset in $PRESETS; do
         else
           run node "$preset-$type" "$threads" "$cpus"; run tailor "$preset-$type" "$threads" "$cpus"
         fi
+        if [ "$DIRECT" = 1 ]; then run direct "$preset-$type" "$threads" "$cpus"; fi
       done
     done
   done
