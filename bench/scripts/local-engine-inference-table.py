@@ -37,10 +37,16 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for key in sorted(groups, key=order):
     model, threads = key
     engines = groups[key]
-    medians = {e: (pooled(rs, "ppTps")[0], pooled(rs, "tgTps")[0]) for e, rs in engines.items()}
+    done = {e: [r for r in rs if "timedOut" not in r] for e, rs in engines.items()}
+    medians = {e: (pooled(rs, "ppTps")[0], pooled(rs, "tgTps")[0]) for e, rs in done.items() if rs}
     for engine in ["tailor", "node-llama-cpp", "llama.cpp-direct"]:
-        rs = engines.get(engine)
+        label = {"tailor": "Tailor LocalChatClient", "llama.cpp-direct": "(Tailor's natives, direct loop)"}.get(engine, engine)
+        timed_out = [r for r in engines.get(engine, []) if "timedOut" in r]
+        note = f", {len(timed_out)} timed out (> {timed_out[0]['timedOut']} s)" if timed_out else ""
+        rs = done.get(engine)
         if not rs:
+            if timed_out:
+                print(f"| | | {threads} | {label}{note} | | | | | | | | | | |")
             continue
         mb = rs[0]["bytes"] / 1e6
         ratio = ""
@@ -49,8 +55,7 @@ for key in sorted(groups, key=order):
         bw = bandwidth.get(threads)
         ceiling = f"{min(bw) / rs[0]['bytes']:,.0f}–{max(bw) / rs[0]['bytes']:,.0f}" if engine == "tailor" and bw else ""
         loads = [r["load1"] for r in rs]
-        label = {"tailor": "Tailor LocalChatClient", "llama.cpp-direct": "(Tailor's natives, direct loop)"}.get(engine, engine)
-        print(f"| {model.removesuffix('.gguf') if engine == 'tailor' else ''} | {mb:.1f} | {threads} | {label} ({len(rs)}×{len(rs[0]['tgTps'])}) "
+        print(f"| {model.removesuffix('.gguf') if engine == 'tailor' else ''} | {mb:.1f} | {threads} | {label} ({len(rs)}×{len(rs[0]['tgTps'])}{note}) "
               f"| {fmt(pooled(rs, 'ppTps'))} | {fmt(pooled(rs, 'tgTps'))} | {fmt(pooled(rs, 'ttftMs'), 1)} "
               f"| {per_process(rs, lambda r: r['loadMs']):.0f} | {per_process(rs, lambda r: r['initMs']):.0f} "
               f"| {per_process(rs, lambda r: r['maxRssKb'] / 1024):.0f} "

@@ -8,6 +8,8 @@
 #
 # usage: bash bench/scripts/local-engine-inference.sh [presets="1m 4m 16m 100m"] [threads="1 2"] [reps=5] [tokens=128]
 #   REPS_100M (default 3) repetitions for the 100m preset; RUNS (default 3) measured replies per process;
+#   TIMEOUT (default 60) seconds a process may take; one that takes longer is ended and recorded as timed out (on 2
+#   shared cores, 2-thread generation can collapse 10-100x when a neighbour takes a core, node-llama-cpp's first);
 #   DIRECT=1 (default) also runs `Tailor.Bench inference --raw` each repetition: the same natives as Tailor's driven
 #   directly through LLamaSharp on one thread (no chat template, no decode thread, no streaming), the floor under
 #   LocalChatClient's own overhead, so a gap to the peer can be split into "our client" and "the other llama.cpp build".
@@ -21,6 +23,7 @@ REPS=${3:-5}
 TOKENS=${4:-128}
 RUNS=${RUNS:-3}
 DIRECT=${DIRECT:-1}
+TIMEOUT=${TIMEOUT:-60}
 REPS_100M=${REPS_100M:-3}
 peers="$root/bench/.peers/local-engine"
 models="$peers/models"
@@ -52,17 +55,24 @@ gcc -O3 -march=native -ffast-math -fopenmp "$root/bench/scripts/local-engine-mem
 "$peers/membw" 1024 | tee "$out.membw" >&2
 
 run() { # engine model threads cpus
-  local engine=$1 model=$2 threads=$3 cpus=$4 load line
+  local engine=$1 model=$2 threads=$3 cpus=$4 load line status=0
   load=$(cut -d' ' -f1 /proc/loadavg)
   if [ "$engine" = tailor ] || [ "$engine" = direct ]; then
-    line=$(/usr/bin/time -f '%e %U %S %M' -o "$timing" taskset -c "$cpus" \
+    line=$(/usr/bin/time -f '%e %U %S %M' -o "$timing" timeout "$TIMEOUT" taskset -c "$cpus" \
       dotnet "$bench" inference --model "$models/$model.gguf" --threads "$threads" --tokens "$TOKENS" --runs "$RUNS" \
-      $([ "$engine" = direct ] && echo --raw))
+      $([ "$engine" = direct ] && echo --raw)) || status=$?
   else
-    line=$(cd "$peers" && /usr/bin/time -f '%e %U %S %M' -o "$timing" taskset -c "$cpus" \
-      node local-engine-inference-peer.mjs --model "$models/$model.gguf" --threads "$threads" --tokens "$TOKENS" --runs "$RUNS")
+    line=$(cd "$peers" && /usr/bin/time -f '%e %U %S %M' -o "$timing" timeout "$TIMEOUT" taskset -c "$cpus" \
+      node local-engine-inference-peer.mjs --model "$models/$model.gguf" --threads "$threads" --tokens "$TOKENS" --runs "$RUNS") || status=$?
   fi
   read -r wall user sys rss < <(tail -1 "$timing")
+  if [ "$status" = 124 ]; then
+    [ "$engine" = direct ] && engine=llama.cpp-direct
+    [ "$engine" = node ] && engine=node-llama-cpp
+    line="{\"engine\":\"$engine\",\"model\":\"$model.gguf\",\"threads\":$threads,\"timedOut\":$TIMEOUT}"
+  elif [ "$status" != 0 ]; then
+    echo "$engine $model $threads failed ($status)" >&2; return 1
+  fi
   echo "${line%\}},\"load1\":$load,\"wallS\":$wall,\"userS\":$user,\"sysS\":$sys,\"maxRssKb\":$rss,\"cpus\":\"$cpus\",\"bytes\":$(stat -c %s "$models/$model.gguf")}" | tee -a "$out" >&2
 }
 
