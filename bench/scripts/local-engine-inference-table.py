@@ -55,9 +55,10 @@ for key in sorted(groups, key=order):
         bw = bandwidth.get(threads)
         ceiling = f"{min(bw) / rs[0]['bytes']:,.0f}–{max(bw) / rs[0]['bytes']:,.0f}" if engine == "tailor" and bw else ""
         loads = [r["load1"] for r in rs]
+        # The direct loop's process also holds LocalChatClient's copy of the model: its load time and RSS are not its own.
+        own = (f"{per_process(rs, lambda r: r['loadMs']):.0f} | {per_process(rs, lambda r: r['initMs']):.0f} | "
+               f"{per_process(rs, lambda r: r['maxRssKb'] / 1024):.0f}") if engine != "llama.cpp-direct" else " | | "
         print(f"| {model.removesuffix('.gguf') if engine == 'tailor' else ''} | {mb:.1f} | {threads} | {label} ({len(rs)}×{len(rs[0]['tgTps'])}{note}) "
-              f"| {fmt(pooled(rs, 'ppTps'))} | {fmt(pooled(rs, 'tgTps'))} | {fmt(pooled(rs, 'ttftMs'), 1)} "
-              f"| {per_process(rs, lambda r: r['loadMs']):.0f} | {per_process(rs, lambda r: r['initMs']):.0f} "
-              f"| {per_process(rs, lambda r: r['maxRssKb'] / 1024):.0f} "
+              f"| {fmt(pooled(rs, 'ppTps'))} | {fmt(pooled(rs, 'tgTps'))} | {fmt(pooled(rs, 'ttftMs'), 1)} | {own} "
               f"| {per_process(rs, lambda r: r['userS'] + r['sysS']):.2f} / {per_process(rs, lambda r: r['wallS']):.2f} "
               f"| {min(loads):.1f}–{max(loads):.1f} | {ratio} | {ceiling} |")
