@@ -84,7 +84,7 @@ internal sealed class Project
         {
             throw new CliException(e.Message, $"export {Spec.Store.ConnectionStringEnv ?? "TAILOR_POSTGRES"}=\"Host=...;Database=...;Username=...\"");
         }
-        catch (StoreUnavailableException e)
+        catch (StoreUnavailableException e) when (Spec.Store.Provider == "postgres")
         {
             throw new CliException(e.Message, "check that the PostgreSQL server is running and the connection string is right", ExitCodes.CheckFailed);
         }

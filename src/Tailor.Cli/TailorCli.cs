@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Data.Common;
 using Spectre.Console;
 using Tailor.Cli.Commands;
 using Tailor.Providers;
+using Tailor.Store;
 
 namespace Tailor.Cli;
 
@@ -72,12 +74,26 @@ public static class TailorCli
             // No status means the request never left: configuration the user must fix.
             return ex.StatusCode is null or 400 or 401 or 403 or 404 ? ExitCodes.BadInput : ExitCodes.CheckFailed;
         }
+        catch (StoreUnavailableException ex)
+        {
+            WriteError(env, ex.Message, StoreHint);
+            return ExitCodes.CheckFailed;
+        }
+        catch (DbException ex)
+        {
+            // The store failed mid-command (file deleted or locked, disk full, server gone): say so, never a stack trace.
+            WriteError(env, $"the store failed: {ex.Message}", StoreHint);
+            return ExitCodes.CheckFailed;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             env.Error.MarkupLine("[yellow]cancelled[/]");
             return 130;
         }
     }
+
+    private const string StoreHint =
+        "the store is the SQLite file under .tailor/ unless tailor.yaml's 'store:' says otherwise; check that it can be written and is not removed while a command runs";
 
     internal static void WriteError(CliEnvironment env, string message, string? hint)
     {

@@ -126,6 +126,19 @@ public sealed class AskAndChatCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_store_that_cannot_be_opened_is_an_error_naming_the_file_not_a_crash()
+    {
+        File.WriteAllText(_cli.PathOf(".tailor"), "a file where the store's directory should be");
+
+        var result = await _cli.RunAsync("ask", "Hi");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cannot open the SQLite store", result.Error, StringComparison.Ordinal);
+        Assert.Contains("tailor.db", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_upstream_failure_is_reported_without_a_stack_trace()
     {
         _server.Enqueue(FakeReply.Error(400, "messages: too long", "invalid_request_error", "messages"));

@@ -9,10 +9,23 @@ namespace Tailor.Store.Sqlite;
 internal static class SqliteDatabase
 {
     /// <summary>The full path, a pooled connection string for readers, and the open writer connection.</summary>
+    /// <exception cref="StoreUnavailableException">The file or its directory cannot be created, opened or migrated; the message names the file.</exception>
     public static (string Path, string ConnectionString, SqliteConnection Writer) Open(string path, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            return OpenFile(full, time);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"cannot open the SQLite store {full}: {e.Message}", e);
+        }
+    }
+
+    private static (string Path, string ConnectionString, SqliteConnection Writer) OpenFile(string full, TimeProvider time)
+    {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         string connectionString = new SqliteConnectionStringBuilder
         {
