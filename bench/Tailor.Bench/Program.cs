@@ -29,5 +29,16 @@ if (args.Length > 0 && args[0] == "training")
     return await TrainingThroughput.RunAsync(args[1..]);
 }
 
+// `-- inference-models` / `-- inference` measure LocalChatClient beside node-llama-cpp (bench/scripts/local-engine-inference.sh).
+if (args is ["inference-models", ..])
+{
+    return InferenceThroughput.WriteModels(args[1..]);
+}
+
+if (args is ["inference", ..])
+{
+    return await InferenceThroughput.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -18,6 +18,7 @@ internal sealed class Generation : IDisposable
     private readonly SafeLLamaSamplerChainHandle _sampler;
     private byte[] _piece = new byte[256];
     private int _position;
+    private int _pending = -1;
 
     public Generation(LocalModel model, SafeLLamaContextHandle context, GenerationRequest request)
     {
@@ -59,9 +60,22 @@ internal sealed class Generation : IDisposable
         return true;
     }
 
-    /// <summary>Samples one token and, unless generation ends, evaluates it; returns the text now safe to emit and the finish reason once done.</summary>
+    /// <summary>
+    /// Evaluates the token sampled by the previous step (if any), then samples the next one; returns the text now safe to
+    /// emit and the finish reason once done. A sampled token is evaluated only when the step after it is asked for, so its
+    /// text reaches the caller one decode sooner (the first token right after the prompt evaluation), and a caller that stops
+    /// reading never pays for the decode of a token whose successor it will not ask for.
+    /// </summary>
     public (string Text, ChatFinishReason? Finish) Next()
     {
+        if (_pending >= 0)
+        {
+            _batch.Clear();
+            _batch.Add(_pending, _position++, LLamaSeqId.Zero, logits: true);
+            _pending = -1;
+            Decode();
+        }
+
         var token = (int)_sampler.Sample(_context, _batch.TokenCount - 1);
         Generated++;
         if (_model.IsEndOfGeneration(token))
@@ -87,9 +101,7 @@ internal sealed class Generation : IDisposable
             return (text + FlushText(), _filter.Stopped ? ChatFinishReason.Stop : ChatFinishReason.Length);
         }
 
-        _batch.Clear();
-        _batch.Add(token, _position++, LLamaSeqId.Zero, logits: true);
-        Decode();
+        _pending = token;
         return (text, null);
     }
 

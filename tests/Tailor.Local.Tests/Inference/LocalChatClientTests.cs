@@ -186,6 +186,42 @@ public sealed class LocalChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reply_that_fills_the_context_ends_with_length_at_its_last_position()
+    {
+        // Random weights whose output rows for every control and byte token are zero: their logit is exactly 0, below the
+        // largest of ~600 random logits, so greedy decoding never ends the turn and never waits on a partial character.
+        using var dir = new TempDirectory();
+        var weights = LlamaModelWeights.CreateRandom(TestModels.TinyConfig, seed: 99);
+        for (var id = 0; id < TestModels.Vocabulary.Count; id++)
+        {
+            if (TestModels.Vocabulary.Types[id] != TokenType.Normal)
+            {
+                weights[LlamaTensorNames.Output].Row(id).Clear();
+            }
+        }
+
+        var path = dir.File("endless.gguf");
+        LlamaModelFile.Write(path, weights, TestModels.Vocabulary, "endless");
+        using var model = LocalModel.Load(path);
+        using var client = new LocalChatClient(model, new LocalChatClientOptions { ContextSize = 256 });
+
+        var updates = 0;
+        ChatFinishReason? finish = null;
+        UsageDetails? usage = null;
+        await foreach (var update in client.GetStreamingResponseAsync(Question, Greedy, Cancel))
+        {
+            updates += update.Text.Length > 0 ? 1 : 0;
+            finish ??= update.FinishReason;
+            usage = update.Contents.OfType<UsageContent>().SingleOrDefault()?.Details ?? usage;
+        }
+
+        // The prompt fills positions 0..P-1 and every sampled token but the last one is evaluated: P + generated = 256.
+        Assert.Equal(ChatFinishReason.Length, finish);
+        Assert.Equal(256 - PromptTokenCount(Question), usage!.OutputTokenCount);
+        Assert.Equal(usage.OutputTokenCount, updates); // one streamed update per token
+    }
+
+    [Fact]
     public async Task A_prompt_longer_than_the_context_is_refused_with_both_sizes()
     {
         using var client = new LocalChatClient(_random, new LocalChatClientOptions { ContextSize = 256 });
