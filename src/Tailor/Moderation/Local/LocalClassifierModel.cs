@@ -114,7 +114,8 @@ public sealed class LocalClassifierModel
         int maxWords = text.Length / 2 + 2;
         int maxFeatures = FeatureHasher.MaxFeatures(text.Length, Features);
         int[] features = ArrayPool<int>.Shared.Rent(maxFeatures);
-        int[] window = ArrayPool<int>.Shared.Rent(maxFeatures);
+        // The per-window set: at least twice a window's features, a power of two.
+        int[] window = ArrayPool<int>.Shared.Rent((int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, maxFeatures * 2)));
         int[] offsets = ArrayPool<int>.Shared.Rent(maxWords + 1);
         try
         {
@@ -142,7 +143,7 @@ public sealed class LocalClassifierModel
 
     // Per window: the distinct features of its words (a feature counts once however often it occurs, so a word
     // repeated in a loop weighs what it weighs once), logits z (benign's is 0), probabilities softmax(z); each category
-    // keeps its highest window.
+    // keeps its highest window. Distinct features are found with a small open-addressing set over the window's buckets.
     private void Score(int[] features, int[] offsets, int words, int[] scratch, Span<float> probabilities)
     {
         int c = Categories.Count;
@@ -155,19 +156,27 @@ public sealed class LocalClassifierModel
         for (int start = 0; ; start += step)
         {
             int end = Math.Min(start + Window, words);
-            var window = scratch.AsSpan(0, offsets[end] - offsets[start]);
-            features.AsSpan(offsets[start], window.Length).CopyTo(window);
-            window.Sort();
+            var buckets = features.AsSpan(offsets[start], offsets[end] - offsets[start]);
+            int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, buckets.Length * 2));
+            int shift = 32 - BitOperations.Log2((uint)capacity);
+            var set = scratch.AsSpan(0, capacity);
+            set.Fill(-1);
             sum.Clear();
             int distinct = 0;
-            for (int i = 0; i < window.Length; i++)
+            foreach (int bucket in buckets)
             {
-                if (i > 0 && window[i] == window[i - 1])
+                int slot = (int)(((uint)bucket * 0x9E3779B1u) >> shift);
+                while (set[slot] != -1 && set[slot] != bucket)
+                {
+                    slot = (slot + 1) & (capacity - 1);
+                }
+                if (set[slot] == bucket)
                 {
                     continue;
                 }
+                set[slot] = bucket;
                 distinct++;
-                int row = _index[window[i]];
+                int row = _index[bucket];
                 if (row < 0)
                 {
                     continue;
