@@ -188,21 +188,14 @@ public sealed class LocalClassifierModel
                 }
             }
             float scale = 1f / MathF.Sqrt(Math.Max(distinct, Features.LengthFloor));
-            float max = 0f;
             for (int k = 0; k < c; k++)
             {
                 z[k] = _bias[k] + sum[k] * scale;
-                max = Math.Max(max, z[k]);
             }
-            float total = MathF.Exp(-max);
+            SoftmaxWithBenign(z);
             for (int k = 0; k < c; k++)
             {
-                z[k] = MathF.Exp(z[k] - max);
-                total += z[k];
-            }
-            for (int k = 0; k < c; k++)
-            {
-                best[k] = Math.Max(best[k], z[k] / total);
+                best[k] = Math.Max(best[k], z[k]);
             }
             if (end >= words)
             {
@@ -210,6 +203,29 @@ public sealed class LocalClassifierModel
             }
         }
         best.CopyTo(probabilities);
+    }
+
+    /// <summary>
+    /// Turns the categories' logits into their probabilities, in place, under a softmax over them and "benign", whose
+    /// logit is 0 (training and scoring share it, so both compute the same numbers).
+    /// </summary>
+    internal static void SoftmaxWithBenign(Span<float> logits)
+    {
+        float max = 0f;
+        foreach (float z in logits)
+        {
+            max = Math.Max(max, z);
+        }
+        float total = MathF.Exp(-max);
+        for (int k = 0; k < logits.Length; k++)
+        {
+            logits[k] = MathF.Exp(logits[k] - max);
+            total += logits[k];
+        }
+        for (int k = 0; k < logits.Length; k++)
+        {
+            logits[k] /= total;
+        }
     }
 
     // Appends each word's feature buckets to one array; offsets[w] is where word w's start (offsets[words] the end).

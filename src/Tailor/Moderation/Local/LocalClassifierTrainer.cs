@@ -245,7 +245,6 @@ public static class LocalClassifierTrainer
                 // Softmax over benign (logit 0) and the categories; a text with several labels spreads its target over them.
                 int labelled = 0;
                 float weight = 1f;
-                float max = 0f;
                 for (int k = 0; k < c; k++)
                 {
                     float z = b[k];
@@ -254,23 +253,17 @@ public static class LocalClassifierTrainer
                         z += w[example.Features[j] * c + k] * example.Values[j];
                     }
                     gradient[k] = z;
-                    max = Math.Max(max, z);
                     if (example.Labels[k])
                     {
                         labelled++;
                         weight = Math.Max(weight, positiveWeight[k]);
                     }
                 }
-                float sum = MathF.Exp(-max);
-                for (int k = 0; k < c; k++)
-                {
-                    gradient[k] = MathF.Exp(gradient[k] - max);
-                    sum += gradient[k];
-                }
+                LocalClassifierModel.SoftmaxWithBenign(gradient);
                 for (int k = 0; k < c; k++)
                 {
                     float target = example.Labels[k] ? 1f / labelled : 0f;
-                    gradient[k] = (gradient[k] / sum - target) * weight * example.Weight;
+                    gradient[k] = (gradient[k] - target) * weight * example.Weight;
                     gb[k] += gradient[k] * gradient[k];
                     b[k] -= lr * gradient[k] / (MathF.Sqrt(gb[k]) + eps);
                 }
