@@ -27,7 +27,7 @@ public sealed class ModerationCommandTests : IDisposable
         var verdict = Json(card).GetProperty("verdict");
         Assert.Equal("flag", verdict.GetProperty("action").GetString());
         Assert.Equal("privacy", verdict.GetProperty("findings")[0].GetProperty("category").GetString());
-        Assert.Equal(["detectors"], verdict.GetProperty("classifiers").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["detectors", "local"], verdict.GetProperty("classifiers").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

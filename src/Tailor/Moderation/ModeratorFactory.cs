@@ -10,15 +10,16 @@ namespace Tailor.Moderation;
 
 /// <summary>
 /// Builds the <see cref="Moderator"/> a spec describes: its policies, and the classifiers of <c>moderation.classifiers</c>
-/// (when none are listed: the built-in detectors only; the shipped local classifier is opt-in, see docs/moderation.md).
+/// (when none are listed: the built-in detectors and the local classifier shipped with Tailor).
 /// </summary>
 public static class ModeratorFactory
 {
     /// <summary>
-    /// The classifiers of a spec that lists none. Rule-based detectors are precise enough to act on by default; the
-    /// shipped local classifier still flags too many benign answers (docs/moderation.md), so it runs only when asked for.
+    /// The classifiers of a spec that lists none: the rule-based detectors (spans for redaction) and the shipped local
+    /// classifier, whose thresholds are calibrated precision first so ordinary answers pass (docs/moderation.md measures
+    /// its false positives on benign look-alikes and on out-of-distribution assistant traffic).
     /// </summary>
-    public static IReadOnlyList<ClassifierSpec> DefaultClassifiers { get; } = [new ClassifierSpec { Type = "detectors" }];
+    public static IReadOnlyList<ClassifierSpec> DefaultClassifiers { get; } = [new ClassifierSpec { Type = "detectors" }, new ClassifierSpec { Type = "local" }];
 
     /// <summary>Whether the spec asks for moderation at all: it has policies or lists classifiers.</summary>
     public static bool IsConfigured(TailorSpec spec)

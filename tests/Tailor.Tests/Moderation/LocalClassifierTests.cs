@@ -91,6 +91,39 @@ public sealed class LocalClassifierTests : IDisposable
     }
 
     [Fact]
+    public void A_model_file_of_the_first_format_is_refused_with_the_fix()
+    {
+        // Version 1 files (one sigmoid per category, 4-grams only) cannot be scored by this Tailor: say so, and how to fix it.
+        using var stream = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(stream, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        using (var writer = new BinaryWriter(zlib))
+        {
+            writer.Write(0x444F4D54u); // "TMOD"
+            writer.Write(1);
+            writer.Write(2);
+            writer.Write("{}"u8.ToArray());
+        }
+        stream.Position = 0;
+
+        var error = Assert.Throws<InvalidDataException>(() => LocalClassifierModel.Load(stream));
+
+        Assert.Contains("format version 1 is older", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tailor moderation train", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Reset Reset your your password password", "Reset your password")]
+    [InlineData("support support support support support support support support", "support")]
+    [InlineData("you you you you you you you you you you you you you you you you you you you you", "you")]
+    [InlineData("the plan plan plan plan plan plan renews", "the plan renews")]
+    public void A_word_said_again_and_again_weighs_what_it_weighs_once(string looping, string once)
+    {
+        // Small models stuck in a loop repeat words; counting each repetition once more once made "are are are ..." hate.
+        var model = LocalClassifierModel.Default;
+        Assert.Equal(model.Predict(once), model.Predict(looping));
+    }
+
+    [Fact]
     public void The_shipped_model_knows_every_category_and_separates_clear_cases()
     {
         var classifier = LocalModerationClassifier.CreateDefault();
@@ -106,9 +139,14 @@ public sealed class LocalClassifierTests : IDisposable
     [Fact]
     public void The_shipped_model_was_trained_on_the_data_in_the_repository()
     {
-        // Regenerating the model (data/moderation/regenerate.sh) must start from these bytes; a model trained on other data fails here.
-        string train = Path.Combine(RepositoryRoot(), "data", "moderation", "train.jsonl");
-        var examples = File.ReadLines(train).Select((line, i) => LabelledTextReader.Parse(line, "train.jsonl", i + 1, p => Assert.Fail(p.ToString()))!).ToList();
+        // Regenerating the model (data/moderation/regenerate.sh) must start from these bytes, in this order; a model
+        // trained on other data fails here.
+        var examples = new List<LabelledText>();
+        foreach (string file in new[] { "train.jsonl", "benign-train.jsonl" })
+        {
+            string path = Path.Combine(RepositoryRoot(), "data", "moderation", file);
+            examples.AddRange(File.ReadLines(path).Select((line, i) => LabelledTextReader.Parse(line, file, i + 1, p => Assert.Fail(p.ToString()))!));
+        }
         Assert.Equal(LocalClassifierTrainer.Fingerprint(examples), LocalClassifierModel.Default.Info.DataSha256);
         Assert.Equal(examples.Count, LocalClassifierModel.Default.Info.Examples);
     }

@@ -72,6 +72,10 @@ public sealed class PiiDetectorTests
     [Theory]
     [InlineData("version 999.1.1.1")]
     [InlineData("it is 12:30:45 now")]
+    [InlineData("[server]\nhost = \"0.0.0.0\"\nport = 8080")]
+    [InlineData("curl http://127.0.0.1:5000/health")]
+    [InlineData("send it to 255.255.255.255")]
+    [InlineData("listen on [::] and [::1]")]
     public void Ignores_things_that_look_like_ip_addresses(string text) => Assert.DoesNotContain(Spans(text), s => s.Label == "ip_address");
 
     [Theory]

@@ -6,9 +6,9 @@ namespace Tailor.Moderation.Detectors;
 
 /// <summary>
 /// Finds personal data, with spans for redaction: e-mail addresses, phone numbers, payment cards (Luhn-checked,
-/// known issuer prefixes), IBANs (country length and mod-97 checked), IPv4 and IPv6 addresses, national ids (US SSN
-/// with its invalid ranges excluded, UK National Insurance numbers, Spanish DNI with its check letter, French NIR
-/// with its key) and street addresses (English, German and French forms). All findings are <see cref="ModerationCategories.Privacy"/>.
+/// known issuer prefixes), IBANs (country length and mod-97 checked), IPv4 and IPv6 addresses (not the any, loopback
+/// and broadcast addresses, which name no one's host), national ids (US SSN with its invalid ranges excluded, UK
+/// National Insurance numbers, Spanish DNI with its check letter, French NIR with its key) and street addresses (English, German and French forms). All findings are <see cref="ModerationCategories.Privacy"/>.
 /// </summary>
 /// <remarks>Stateless and thread-safe. Numbers that have the shape but fail their check (a 16-digit number failing Luhn, an IBAN with a wrong checksum) are not reported.</remarks>
 public sealed partial class PiiDetector : IModerationClassifier
@@ -89,14 +89,18 @@ public sealed partial class PiiDetector : IModerationClassifier
         }
         foreach (ValueMatch m in IPv4().EnumerateMatches(text))
         {
-            found.Add(m.Index, m.Length, privacy, "ip_address");
+            if (!NamesNoHost(text.AsSpan(m.Index, m.Length)))
+            {
+                found.Add(m.Index, m.Length, privacy, "ip_address");
+            }
         }
         if (text.Contains(':'))
         {
             foreach (ValueMatch m in IPv6Candidate().EnumerateMatches(text))
             {
                 var candidate = text.AsSpan(m.Index, m.Length);
-                if (candidate.Count(':') >= 2 && IPAddress.TryParse(candidate, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
+                if (candidate.Count(':') >= 2 && IPAddress.TryParse(candidate, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
+                    && !address.Equals(IPAddress.IPv6Any) && !IPAddress.IsLoopback(address))
                 {
                     found.Add(m.Index, m.Length, privacy, "ip_address");
                 }
@@ -191,6 +195,11 @@ public sealed partial class PiiDetector : IModerationClassifier
         }
         return n;
     }
+
+    // 0.0.0.0 (any address), 127.x.x.x (this machine) and 255.255.255.255 (broadcast) name no one's host: config
+    // files and answers about servers are full of them, and they are not personal data.
+    private static bool NamesNoHost(ReadOnlySpan<char> ip) =>
+        ip.SequenceEqual("0.0.0.0") || ip.SequenceEqual("255.255.255.255") || ip.StartsWith("127.");
 
     [GeneratedRegex(@"(?<![\w.%+-])[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*\.[a-z]{2,24}(?![\w-])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Email();

@@ -5,22 +5,25 @@ using Tailor.Moderation.Normalization;
 namespace Tailor.Moderation.Local;
 
 /// <summary>
-/// Turns text into hashed features for the local classifier: each word, each pair of neighbouring words, and the
-/// character 4-grams of each word with its boundaries (<c>&lt;kil</c>, <c>kill</c>, <c>ill&gt;</c>), so inflections and
-/// misspellings share features. Text is folded first (<see cref="TextFolding"/>, leetspeak included) so disguises
-/// land on the same features as the plain words.
+/// Turns text into hashed features for the local classifier (<see cref="LocalFeatures"/>): each word, each pair of
+/// neighbouring different words, and the character n-grams of each word with its boundaries (<c>&lt;kil</c>,
+/// <c>kill</c>, <c>ill&gt;</c>), so inflections and misspellings share features. Text is folded first
+/// (<see cref="TextFolding"/>, leetspeak included) so disguises land on the same features as the plain words. A word
+/// repeated right after itself makes no pair: "your your password" has the features of "your password".
 /// </summary>
 /// <remarks>Stateless and thread-safe. Hashes are FNV-1a with a final mix: stable across processes and machines.</remarks>
 internal static class FeatureHasher
 {
-    public const int CharGram = 4;
+    /// <summary>Characters of a word that count; very long "words" are hashes or noise, their start is enough.</summary>
+    public const int MaxWordLength = 40;
 
-    /// <summary>Hands <paramref name="sink"/> the features of each word in order (a word's bigram with its predecessor included).</summary>
-    public static void ForEachWord<TSink>(ReadOnlySpan<char> text, int mask, ref TSink sink)
+    /// <summary>Hands <paramref name="sink"/> the features of each word in order (a word's pair with its predecessor included).</summary>
+    /// <remarks>A text of <c>n</c> characters yields at most <see cref="MaxFeatures"/>(n) features in all.</remarks>
+    public static void ForEachWord<TSink>(ReadOnlySpan<char> text, LocalFeatures settings, int mask, ref TSink sink)
         where TSink : struct, IWordSink
     {
         char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, text.Length));
-        Span<int> features = stackalloc int[128];
+        Span<int> features = stackalloc int[MaxFeaturesPerWord(settings)];
         try
         {
             int n = TextFolding.Fold(text, buffer, default, leetspeak: true);
@@ -40,15 +43,18 @@ internal static class FeatureHasher
                 {
                     i++;
                 }
-                var word = folded[start..Math.Min(i, start + 40)]; // very long "words" are hashes or noise: their start is enough
+                var word = folded[start..Math.Min(i, start + MaxWordLength)];
                 uint h = Hash(word, 0x811C9DC5u);
                 int count = 0;
                 features[count++] = Bucket(h, 1, mask);
-                if (hasPrevious)
+                if (hasPrevious && settings.WordPairs && h != previous)
                 {
                     features[count++] = Bucket(previous * 0x01000193u ^ h, 2, mask);
                 }
-                count = AddCharGrams(word, features, count, mask);
+                for (int gram = settings.CharGramMin; gram <= settings.CharGramMax; gram++)
+                {
+                    count = AddCharGrams(word, gram, features, count, mask);
+                }
                 sink.OnWord(features[..count]);
                 previous = h;
                 hasPrevious = true;
@@ -60,14 +66,34 @@ internal static class FeatureHasher
         }
     }
 
-    private static int AddCharGrams(ReadOnlySpan<char> word, Span<int> features, int count, int mask)
+    /// <summary>An upper bound of the features a text of <paramref name="length"/> characters yields.</summary>
+    public static int MaxFeatures(int length, LocalFeatures settings)
     {
-        // "<" + word + ">" without building it: position -1 is '<', position word.Length is '>'.
+        // At most (length + 1) / 2 words; a word of w characters gives itself, a pair and (w + 3 - gram) n-grams of each length.
+        int words = length / 2 + 1;
+        int grams = settings.CharGramMax - settings.CharGramMin + 1;
+        return 2 * words + grams * (length + 3 * words);
+    }
+
+    // A word of the longest length gives (length + 2 - gram + 1) n-grams of each length, plus itself and its pair.
+    private static int MaxFeaturesPerWord(LocalFeatures settings)
+    {
+        int total = 2;
+        for (int gram = settings.CharGramMin; gram <= settings.CharGramMax; gram++)
+        {
+            total += Math.Max(0, MaxWordLength + 3 - gram);
+        }
+        return total;
+    }
+
+    private static int AddCharGrams(ReadOnlySpan<char> word, int gram, Span<int> features, int count, int mask)
+    {
+        // "<" + word + ">" without building it: position 0 is '<', position word.Length + 1 is '>'.
         int padded = word.Length + 2;
-        for (int start = 0; start + CharGram <= padded && count < features.Length; start++)
+        for (int start = 0; start + gram <= padded; start++)
         {
             uint h = 0x811C9DC5u;
-            for (int k = start; k < start + CharGram; k++)
+            for (int k = start; k < start + gram; k++)
             {
                 char c = k == 0 ? '<' : k == padded - 1 ? '>' : word[k - 1];
                 h = (h ^ c) * 0x01000193u;

@@ -15,6 +15,9 @@ public sealed record LocalClassifierInfo
     /// <summary>Features seen in training (the model's rows).</summary>
     public int Features { get; init; }
 
+    /// <summary>Precision the thresholds were calibrated for, on out-of-fold scores.</summary>
+    public double TargetPrecision { get; init; }
+
     /// <summary>Free text: the command or script that trained it.</summary>
     public string? Source { get; init; }
 }

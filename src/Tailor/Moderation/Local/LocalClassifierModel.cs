@@ -9,10 +9,13 @@ using System.Text.Json;
 namespace Tailor.Moderation.Local;
 
 /// <summary>
-/// A trained local moderation classifier: multi-label logistic regression over hashed word, word-pair and character
-/// 4-gram features (<see cref="FeatureHasher"/>), one sigmoid per canonical category, with a tuned threshold per category.
-/// Long texts are scored in overlapping windows of <see cref="Window"/> words and each category takes its highest
-/// window, so one bad sentence in a long benign text is not averaged away.
+/// A trained local moderation classifier: a linear model over hashed word, word-pair and character n-gram features
+/// (<see cref="LocalFeatures"/>) with a softmax over "benign" and the canonical categories, so categories compete with
+/// each other and with benign, and a text the model knows nothing about keeps the benign prior (every category low).
+/// A feature counts once per window however often it occurs, so repeating words (a small model stuck in a loop) adds
+/// nothing. Each category has a threshold calibrated for precision. Long texts are scored in overlapping windows of
+/// <see cref="Window"/> words and each category takes its highest window, so one bad sentence in a long benign text is
+/// not averaged away.
 /// </summary>
 /// <remarks>
 /// Immutable after loading and thread-safe. <see cref="Predict(ReadOnlySpan{char}, Span{float})"/> allocates nothing but pooled buffers and costs a few
@@ -22,7 +25,8 @@ namespace Tailor.Moderation.Local;
 public sealed class LocalClassifierModel
 {
     private const uint Magic = 0x444F4D54; // "TMOD"
-    private const int FormatVersion = 1;
+    // 1: one sigmoid per category. 2: softmax over benign and the categories; the feature set (LocalFeatures) is in the header.
+    private const int FormatVersion = 2;
     private const string ResourceName = "Tailor.Moderation.Model.default.tmod";
 
     private static readonly Lazy<LocalClassifierModel> s_default = new(LoadDefault);
@@ -35,8 +39,14 @@ public sealed class LocalClassifierModel
 
     internal LocalClassifierModel(
         IReadOnlyList<string> categories, IReadOnlyList<double> thresholds, ReadOnlySpan<float> bias,
-        int bucketBits, IReadOnlyList<int> buckets, ReadOnlySpan<float> weights, LocalClassifierInfo info, int window = 16)
+        int bucketBits, IReadOnlyList<int> buckets, ReadOnlySpan<float> weights, LocalClassifierInfo info, LocalFeatures features, int window)
     {
+        ArgumentNullException.ThrowIfNull(features);
+        features.Validate();
+        if (window < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "at least 2 words");
+        }
         if (categories.Count == 0 || thresholds.Count != categories.Count || bias.Length != categories.Count)
         {
             throw new ArgumentException("Categories, thresholds and biases must have one entry per category.");
@@ -54,6 +64,7 @@ public sealed class LocalClassifierModel
         Thresholds = [.. thresholds];
         BucketBits = bucketBits;
         Window = window;
+        Features = features;
         Info = info;
         _mask = (1 << bucketBits) - 1;
         _stride = (categories.Count + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
@@ -77,13 +88,16 @@ public sealed class LocalClassifierModel
     /// <summary>The categories it scores, in output order.</summary>
     public IReadOnlyList<string> Categories { get; }
 
-    /// <summary>The tuned threshold of each category (same order as <see cref="Categories"/>).</summary>
+    /// <summary>The calibrated threshold of each category (same order as <see cref="Categories"/>).</summary>
     public IReadOnlyList<double> Thresholds { get; }
 
     public int BucketBits { get; }
 
     /// <summary>Words per scoring window (about one sentence, like the training examples); windows overlap by half.</summary>
     public int Window { get; }
+
+    /// <summary>The features it computes (those it was trained with).</summary>
+    public LocalFeatures Features { get; }
 
     public LocalClassifierInfo Info { get; }
 
@@ -98,20 +112,23 @@ public sealed class LocalClassifierModel
         }
 
         int maxWords = text.Length / 2 + 2;
-        float[] prefix = ArrayPool<float>.Shared.Rent((maxWords + 1) * _stride);
-        int[] counts = ArrayPool<int>.Shared.Rent(maxWords + 1);
+        int maxFeatures = FeatureHasher.MaxFeatures(text.Length, Features);
+        int[] features = ArrayPool<int>.Shared.Rent(maxFeatures);
+        // The per-window set: at least twice a window's features, a power of two.
+        int[] window = ArrayPool<int>.Shared.Rent((int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, maxFeatures * 2)));
+        int[] offsets = ArrayPool<int>.Shared.Rent(maxWords + 1);
         try
         {
-            Array.Clear(prefix, 0, _stride);
-            counts[0] = 0;
-            var sink = new PrefixSink(_index, _rows, _stride, prefix, counts);
-            FeatureHasher.ForEachWord(text, _mask, ref sink);
-            Score(prefix, counts, sink.Words, probabilities);
+            offsets[0] = 0;
+            var sink = new WordSink(features, offsets);
+            FeatureHasher.ForEachWord(text, Features, _mask, ref sink);
+            Score(features, offsets, sink.Words, window, probabilities);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(prefix);
-            ArrayPool<int>.Shared.Return(counts);
+            ArrayPool<int>.Shared.Return(features);
+            ArrayPool<int>.Shared.Return(window);
+            ArrayPool<int>.Shared.Return(offsets);
         }
     }
 
@@ -124,60 +141,107 @@ public sealed class LocalClassifierModel
         return probabilities;
     }
 
-    private void Score(float[] prefix, int[] counts, int words, Span<float> probabilities)
+    // Per window: the distinct features of its words (a feature counts once however often it occurs, so a word
+    // repeated in a loop weighs what it weighs once), logits z (benign's is 0), probabilities softmax(z); each category
+    // keeps its highest window. Distinct features are found with a small open-addressing set over the window's buckets.
+    private void Score(int[] features, int[] offsets, int words, int[] scratch, Span<float> probabilities)
     {
         int c = Categories.Count;
         Span<float> best = stackalloc float[c];
-        best.Fill(float.NegativeInfinity);
+        Span<float> z = stackalloc float[c];
+        Span<float> sum = stackalloc float[_stride];
+        var sumVectors = MemoryMarshal.Cast<float, Vector<float>>(sum);
+        best.Clear();
         int step = Math.Max(1, Window / 2);
         for (int start = 0; ; start += step)
         {
             int end = Math.Min(start + Window, words);
-            int n = counts[end] - counts[start];
-            float scale = n > 0 ? 1f / MathF.Sqrt(n) : 0f;
+            var buckets = features.AsSpan(offsets[start], offsets[end] - offsets[start]);
+            int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, buckets.Length * 2));
+            int shift = 32 - BitOperations.Log2((uint)capacity);
+            var set = scratch.AsSpan(0, capacity);
+            set.Fill(-1);
+            sum.Clear();
+            int distinct = 0;
+            foreach (int bucket in buckets)
+            {
+                int slot = (int)(((uint)bucket * 0x9E3779B1u) >> shift);
+                while (set[slot] != -1 && set[slot] != bucket)
+                {
+                    slot = (slot + 1) & (capacity - 1);
+                }
+                if (set[slot] == bucket)
+                {
+                    continue;
+                }
+                set[slot] = bucket;
+                distinct++;
+                int row = _index[bucket];
+                if (row < 0)
+                {
+                    continue;
+                }
+                var weights = MemoryMarshal.Cast<float, Vector<float>>(_rows.AsSpan(row * _stride, _stride));
+                for (int v = 0; v < sumVectors.Length; v++)
+                {
+                    sumVectors[v] += weights[v];
+                }
+            }
+            float scale = 1f / MathF.Sqrt(Math.Max(distinct, Features.LengthFloor));
             for (int k = 0; k < c; k++)
             {
-                float z = _bias[k] + (prefix[end * _stride + k] - prefix[start * _stride + k]) * scale;
-                best[k] = Math.Max(best[k], z);
+                z[k] = _bias[k] + sum[k] * scale;
+            }
+            SoftmaxWithBenign(z);
+            for (int k = 0; k < c; k++)
+            {
+                best[k] = Math.Max(best[k], z[k]);
             }
             if (end >= words)
             {
                 break;
             }
         }
-        for (int k = 0; k < c; k++)
+        best.CopyTo(probabilities);
+    }
+
+    /// <summary>
+    /// Turns the categories' logits into their probabilities, in place, under a softmax over them and "benign", whose
+    /// logit is 0 (training and scoring share it, so both compute the same numbers).
+    /// </summary>
+    internal static void SoftmaxWithBenign(Span<float> logits)
+    {
+        float max = 0f;
+        foreach (float z in logits)
         {
-            probabilities[k] = 1f / (1f + MathF.Exp(-best[k]));
+            max = Math.Max(max, z);
+        }
+        float total = MathF.Exp(-max);
+        for (int k = 0; k < logits.Length; k++)
+        {
+            logits[k] = MathF.Exp(logits[k] - max);
+            total += logits[k];
+        }
+        for (int k = 0; k < logits.Length; k++)
+        {
+            logits[k] /= total;
         }
     }
 
-    private struct PrefixSink(int[] index, float[] rows, int stride, float[] prefix, int[] counts) : IWordSink
+    // Appends each word's feature buckets to one array; offsets[w] is where word w's start (offsets[words] the end).
+    private struct WordSink(int[] features, int[] offsets) : IWordSink
     {
         public int Words;
 
         public void OnWord(ReadOnlySpan<int> buckets)
         {
-            if ((Words + 2) * stride > prefix.Length || Words + 2 > counts.Length)
+            int at = offsets[Words];
+            if (Words + 2 > offsets.Length || at + buckets.Length > features.Length)
             {
-                return; // more words than the bound allows cannot happen; stay safe anyway
+                return; // the bounds make this impossible; stay safe anyway
             }
-            var from = MemoryMarshal.Cast<float, Vector<float>>(prefix.AsSpan(Words * stride, stride));
-            var to = MemoryMarshal.Cast<float, Vector<float>>(prefix.AsSpan((Words + 1) * stride, stride));
-            from.CopyTo(to);
-            foreach (int bucket in buckets)
-            {
-                int row = index[bucket];
-                if (row < 0)
-                {
-                    continue;
-                }
-                var weights = MemoryMarshal.Cast<float, Vector<float>>(rows.AsSpan(row * stride, stride));
-                for (int v = 0; v < to.Length; v++)
-                {
-                    to[v] += weights[v];
-                }
-            }
-            counts[Words + 1] = counts[Words] + buckets.Length;
+            buckets.CopyTo(features.AsSpan(at));
+            offsets[Words + 1] = at + buckets.Length;
             Words++;
         }
     }
@@ -234,7 +298,9 @@ public sealed class LocalClassifierModel
             int version = reader.ReadInt32();
             if (version != FormatVersion)
             {
-                throw Format($"classifier format version {version} is not supported by this Tailor (it reads version {FormatVersion})");
+                throw Format(version < FormatVersion
+                    ? $"classifier format version {version} is older than this Tailor reads (version {FormatVersion}); train the model again with 'tailor moderation train'"
+                    : $"classifier format version {version} is newer than this Tailor reads (version {FormatVersion}); update Tailor");
             }
             var header = ReadHeader(reader.ReadBytes(reader.ReadInt32()));
             int rows = reader.ReadInt32();
@@ -251,7 +317,7 @@ public sealed class LocalClassifierModel
             {
                 weights[i] = (float)BitConverter.UInt16BitsToHalf(reader.ReadUInt16());
             }
-            return new LocalClassifierModel(header.Categories, header.Thresholds, header.Bias, header.BucketBits, buckets, weights, header.Info, header.Window);
+            return new LocalClassifierModel(header.Categories, header.Thresholds, header.Bias, header.BucketBits, buckets, weights, header.Info, header.Features, header.Window);
         }
         catch (Exception ex) when (ex is EndOfStreamException or JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException
             || (ex is InvalidDataException && !ex.Data.Contains(FormatMarker)))
@@ -291,7 +357,12 @@ public sealed class LocalClassifierModel
             json.WriteStartObject();
             json.WriteNumber("bucket_bits", BucketBits);
             json.WriteNumber("window", Window);
-            json.WriteNumber("char_gram", FeatureHasher.CharGram);
+            json.WriteStartObject("features");
+            json.WriteNumber("char_gram_min", Features.CharGramMin);
+            json.WriteNumber("char_gram_max", Features.CharGramMax);
+            json.WriteBoolean("word_pairs", Features.WordPairs);
+            json.WriteNumber("length_floor", Features.LengthFloor);
+            json.WriteEndObject();
             json.WriteStartArray("categories");
             foreach (var category in Categories)
             {
@@ -318,6 +389,7 @@ public sealed class LocalClassifierModel
             json.WriteNumber("learning_rate", Info.LearningRate);
             json.WriteNumber("l2", Info.L2);
             json.WriteNumber("features", Info.Features);
+            json.WriteNumber("target_precision", Info.TargetPrecision);
             json.WriteString("source", Info.Source);
             json.WriteEndObject();
             json.WriteEndObject();
@@ -325,16 +397,13 @@ public sealed class LocalClassifierModel
         return buffer.ToArray();
     }
 
-    private sealed record HeaderData(string[] Categories, double[] Thresholds, float[] Bias, int BucketBits, int Window, LocalClassifierInfo Info);
+    private sealed record HeaderData(string[] Categories, double[] Thresholds, float[] Bias, int BucketBits, int Window, LocalFeatures Features, LocalClassifierInfo Info);
 
     private static HeaderData ReadHeader(byte[] bytes)
     {
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
-        if (root.GetProperty("char_gram").GetInt32() != FeatureHasher.CharGram)
-        {
-            throw Format("the classifier was trained with other features than this Tailor computes");
-        }
+        var features = root.GetProperty("features");
         var training = root.GetProperty("training");
         return new HeaderData(
             [.. root.GetProperty("categories").EnumerateArray().Select(e => e.GetString()!)],
@@ -342,6 +411,13 @@ public sealed class LocalClassifierModel
             [.. root.GetProperty("bias").EnumerateArray().Select(e => e.GetSingle())],
             root.GetProperty("bucket_bits").GetInt32(),
             root.GetProperty("window").GetInt32(),
+            new LocalFeatures
+            {
+                CharGramMin = features.GetProperty("char_gram_min").GetInt32(),
+                CharGramMax = features.GetProperty("char_gram_max").GetInt32(),
+                WordPairs = features.GetProperty("word_pairs").GetBoolean(),
+                LengthFloor = features.GetProperty("length_floor").GetInt32(),
+            },
             new LocalClassifierInfo
             {
                 DataSha256 = training.GetProperty("data_sha256").GetString(),
@@ -351,6 +427,7 @@ public sealed class LocalClassifierModel
                 LearningRate = training.GetProperty("learning_rate").GetDouble(),
                 L2 = training.GetProperty("l2").GetDouble(),
                 Features = training.GetProperty("features").GetInt32(),
+                TargetPrecision = training.GetProperty("target_precision").GetDouble(),
                 Source = training.GetProperty("source").GetString(),
             });
     }
