@@ -5,7 +5,7 @@
 # The process under test is pinned to core 0; the mock and the load generator (wrk, one thread) to core 1.
 #
 # Usage: bench/scripts/gateway-bench.sh [seconds per point, default 10] > bench/results/gateway-raw.jsonl
-#   TAILOR_BENCH_MODERATION=1  also runs Tailor with `moderation: {classifiers: [{type: detectors}]}` in the spec.
+#   TAILOR_BENCH_MODERATION=1  also runs Tailor with the default moderation classifiers (detectors + local) on input and output.
 #   Tailor also runs once with its SQLite file in /dev/shm (tailor-shm): the same code, WAL and full sync, on RAM,
 #   to separate the gateway's own cost from the disk's sync latency.
 # Needs: wrk (apt-get install wrk), npm (Portkey installs into bench/.peers/ on first run), the .NET SDK.
@@ -47,7 +47,7 @@ routes:
   support: upstream
 store: {provider: sqlite, path: $2}
 YAML
-  if [ "$1" = 1 ]; then printf 'moderation:\n  classifiers:\n    - type: detectors\n' >> "$work/tailor.yaml"; fi
+  if [ "$1" = 1 ]; then printf 'moderation:\n  classifiers:\n    - type: detectors\n    - type: local\n' >> "$work/tailor.yaml"; fi
 }
 
 # run <target> <url> <headers> <body>: prints one JSON line per connection count
