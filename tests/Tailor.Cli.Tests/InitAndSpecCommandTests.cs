@@ -147,4 +147,37 @@ public sealed class InitAndSpecCommandTests : IDisposable
         Assert.Equal(1, strict.ExitCode);
         Assert.Contains("not covered: escalate", strict.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Coverage_counts_the_rows_of_case_files_and_names_unknown_ids_once_per_file()
+    {
+        await _cli.RunAsync("init", "app");
+        var dir = _cli.PathOf("app");
+        string suite = Path.Combine(dir, "evals", "smoke.yaml");
+        File.WriteAllText(suite, File.ReadAllText(suite) + "cases_from: [more.jsonl, more.csv]\n");
+        File.WriteAllLines(Path.Combine(dir, "evals", "more.jsonl"),
+        [
+            """{"id": "j1", "input": "Where is my invoice?", "expected": "account", "tags": ["answer-questions"]}""",
+            """{"id": "j2", "input": "Who are you?", "expected": "assistant", "tags": ["answer-questoins"]}""",
+            """{"id": "j3", "input": "And you?", "expected": "assistant", "tags": ["answer-questoins", "escalate"]}""",
+        ]);
+        File.WriteAllLines(Path.Combine(dir, "evals", "more.csv"), ["id,input,expected,tags", "c1,Call me,human,escalate;answer-questions"]);
+
+        var json = await _cli.RunInAsync(dir, "spec", "coverage", "--json");
+        var table = await _cli.RunInAsync(dir, "spec", "coverage");
+
+        Assert.Equal(0, json.ExitCode);
+        using var doc = JsonDocument.Parse(json.Out);
+        var clauses = doc.RootElement.GetProperty("clauses").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+        var answer = clauses["answer-questions"].GetProperty("cases").EnumerateArray().ToList();
+        Assert.Equal(3, answer.Count); // greeting, j1, c1
+        Assert.Contains(answer, c => c.GetProperty("case").GetString() == "c1" && c.GetProperty("file").GetString() == "evals/more.csv");
+        Assert.Equal(3, clauses["escalate"].GetProperty("cases").GetArrayLength()); // unknown-question, j3, c1
+        var suites = doc.RootElement.GetProperty("suites").EnumerateArray().ToList();
+        Assert.Equal(8, Assert.Single(suites).GetProperty("cases").GetInt32());
+        // The misspelt id: one warning for the file, with the count, the first row's line and a did-you-mean.
+        Assert.Contains("unknown id 'answer-questoins' in 2 cases", table.Error, StringComparison.Ordinal);
+        Assert.Contains("more.jsonl:2", table.Error, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'answer-questions'?", table.Error, StringComparison.Ordinal);
+    }
 }

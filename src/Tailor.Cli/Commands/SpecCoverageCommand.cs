@@ -3,6 +3,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Tailor.Cli.Rendering;
+using Tailor.Evals.Suites;
+using Tailor.Spec;
 using Tailor.Spec.Coverage;
 
 namespace Tailor.Cli.Commands;
@@ -30,7 +32,7 @@ internal static class SpecCoverageCommand
     private static int Run(CliEnvironment env, ParseResult parse, bool json, bool requireFull, CancellationToken ct)
     {
         var project = Project.Load(parse, env);
-        var report = SpecCoverage.Compute(project.Spec, ct);
+        var report = SpecCoverage.Compute(project.Spec, ct, (suiteFile, token) => CaseFileRows(project.Spec, suiteFile, token));
         var uncovered = report.Clauses.Where(IsUncovered).Select(c => c.Id).ToList();
 
         if (json)
@@ -47,6 +49,24 @@ internal static class SpecCoverageCommand
             }
         }
         return requireFull && uncovered.Count > 0 ? ExitCodes.CheckFailed : ExitCodes.Ok;
+    }
+
+    /// <summary>The rows of a suite's case files, read by the evals loader; rows it rejects are left to <c>tailor eval run</c> to report.</summary>
+    private static IEnumerable<CaseRow> CaseFileRows(TailorSpec spec, string suiteFile, CancellationToken ct)
+    {
+        if (SuiteLoader.Load(suiteFile, spec.ProjectDirectory, spec).Suite is not { CaseFiles.Count: > 0 } suite)
+        {
+            yield break;
+        }
+
+        // The suite's own cases come first; the outline already counted them.
+        foreach (EvalCase row in SuiteCases.ReadAllAsync(suite, _ => { }, ct).ToBlockingEnumerable(ct).Skip(suite.Cases.Count))
+        {
+            // Location is "<case file>:<line>".
+            int colon = row.Location.LastIndexOf(':');
+            int line = colon > 0 && int.TryParse(row.Location.AsSpan(colon + 1), out int n) ? n : 0;
+            yield return new CaseRow(row.Id, row.Tags, colon > 0 ? row.Location[..colon] : row.Location, line);
+        }
     }
 
     /// <summary>An objective needs an eval case; a policy needs an eval case or a moderation rule enforcing it.</summary>
@@ -118,6 +138,16 @@ internal static class SpecCoverageCommand
                 }
                 w.WriteEndArray();
                 w.WriteNumber("dataset_examples", c.DatasetExamples);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("suites");
+            foreach (var suite in report.Suites)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", suite.Id);
+                w.WriteString("file", suite.File);
+                w.WriteNumber("cases", suite.Cases);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -16,7 +16,10 @@ namespace Tailor.Spec.Coverage;
 /// </remarks>
 public static class SpecCoverage
 {
-    public static SpecCoverageReport Compute(TailorSpec spec, CancellationToken cancellationToken = default)
+    /// <param name="spec">The loaded spec.</param>
+    /// <param name="cancellationToken">Stops reading datasets and case files.</param>
+    /// <param name="caseRows">Reads the rows of suites' case files (<c>cases_from</c>); without it only cases written in suite files count.</param>
+    public static SpecCoverageReport Compute(TailorSpec spec, CancellationToken cancellationToken = default, CaseRowSource? caseRows = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var clauses = new Dictionary<string, Builder>(StringComparer.Ordinal);
@@ -34,7 +37,7 @@ public static class SpecCoverage
         }
 
         var problems = new List<SpecDiagnostic>();
-        List<SuiteSummary> suites = ReadSuites(spec, clauses, problems);
+        List<SuiteSummary> suites = ReadSuites(spec, clauses, problems, caseRows, cancellationToken);
         foreach (GateSpec gate in spec.Gates)
         {
             foreach (string id in gate.Serves.Distinct(StringComparer.Ordinal))
@@ -72,7 +75,8 @@ public static class SpecCoverage
         }
     }
 
-    private static List<SuiteSummary> ReadSuites(TailorSpec spec, Dictionary<string, Builder> clauses, List<SpecDiagnostic> problems)
+    private static List<SuiteSummary> ReadSuites(
+        TailorSpec spec, Dictionary<string, Builder> clauses, List<SpecDiagnostic> problems, CaseRowSource? caseRows, CancellationToken cancellationToken)
     {
         var suites = new List<SuiteSummary>();
         for (int s = 0; s < spec.Evals.Suites.Count; s++)
@@ -85,7 +89,6 @@ public static class SpecCoverage
                 continue;
             }
 
-            suites.Add(new SuiteSummary(suite.Id, file, suite.Cases.Count));
             foreach (TagMention tag in suite.Tags)
             {
                 if (clauses.TryGetValue(tag.Id, out Builder? clause))
@@ -115,6 +118,34 @@ public static class SpecCoverage
                     }
                 }
             }
+
+            int rows = 0;
+            // An unknown id is reported once per case file, with how many rows name it and where the first is.
+            var unknown = new Dictionary<(string File, string Id), (int Rows, int FirstLine)>();
+            foreach (CaseRow row in caseRows?.Invoke(file, cancellationToken) ?? [])
+            {
+                rows++;
+                foreach (string id in row.Tags.Distinct(StringComparer.Ordinal))
+                {
+                    if (clauses.TryGetValue(id, out Builder? clause))
+                    {
+                        clause.AddSuite(suite.Id);
+                        clause.Cases.Add(new CaseReference(suite.Id, row.CaseId, row.File, row.Line));
+                    }
+                    else if (!suite.Tags.Any(t => t.Id == id))
+                    {
+                        unknown[(row.File, id)] = unknown.TryGetValue((row.File, id), out var seen) ? (seen.Rows + 1, seen.FirstLine) : (1, row.Line);
+                    }
+                }
+            }
+
+            foreach (((string caseFile, string id), (int count, int firstLine)) in unknown)
+            {
+                problems.Add(Diagnostic(caseFile, new SourceMark(firstLine, 1), "tags",
+                    $"unknown id '{id}' in {Plural(count, "case", "cases")} (the first is here)", IdHint(id, clauses.Keys), SpecSeverity.Warning));
+            }
+
+            suites.Add(new SuiteSummary(suite.Id, file, suite.Cases.Count + rows));
         }
 
         return suites;
