@@ -274,7 +274,16 @@ public abstract class FakeFineTuningServer : IAsyncDisposable
             return;
         }
 
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+#pragma warning disable CA1031 // a bug in the fake shows up as a 500 whose body says what broke
+        catch (Exception e) when (!context.Response.HasStarted)
+#pragma warning restore CA1031
+        {
+            await WriteAsync(context, 500, new JsonObject { ["message"] = $"fake server bug: {e.GetType().Name}: {e.Message}" });
+        }
     }
 
     protected static async Task WriteAsync(HttpContext context, int status, string body, string contentType = "application/json")

@@ -253,10 +253,10 @@ public sealed class FakeMistralFineTuningServer : FakeFineTuningServer
         {
             bool autoStart = body["auto_start"]?.GetValueKind() != JsonValueKind.False;
             job = CreateJob(Guid.NewGuid().ToString(), model, body, autoStart, "QUEUED");
-            job.Request["_train_tokens"] = trainTokens;
-            job.Request["_data_tokens"] = dataTokens;
-            job.Request["_steps"] = steps;
-            job.Request["_epochs"] = epochs;
+            job.TrainTokens = trainTokens;
+            job.DataTokens = dataTokens;
+            job.PlannedSteps = steps;
+            job.PlannedEpochs = epochs;
         }
 
         await WriteAsync(context, 200, JobJson(job, detailed: true));
@@ -323,11 +323,11 @@ public sealed class FakeMistralFineTuningServer : FakeFineTuningServer
             var hyper = request["hyperparameters"] as JsonObject ?? [];
             var echoed = new JsonObject
             {
-                ["training_steps"] = JsonNumber(hyper, "training_steps") is { } s ? (long)s : (long?)JsonNumber(request, "_steps"),
+                ["training_steps"] = JsonNumber(hyper, "training_steps") is { } s ? (long)s : job.PlannedSteps,
                 ["learning_rate"] = JsonNumber(hyper, "learning_rate") ?? 0.0001,
                 ["weight_decay"] = JsonNumber(hyper, "weight_decay") ?? 0.1,
                 ["warmup_fraction"] = JsonNumber(hyper, "warmup_fraction") ?? 0.05,
-                ["epochs"] = JsonNumber(hyper, "epochs") ?? JsonNumber(request, "_epochs"),
+                ["epochs"] = JsonNumber(hyper, "epochs") ?? job.PlannedEpochs,
                 ["seq_len"] = JsonNumber(hyper, "seq_len") is { } len ? (long)len : 32768,
                 ["fim_ratio"] = null,
             };
@@ -347,15 +347,15 @@ public sealed class FakeMistralFineTuningServer : FakeFineTuningServer
                 ["fine_tuned_model"] = job.FineTunedModel,
                 ["suffix"] = JsonString(request, "suffix"),
                 ["integrations"] = new JsonArray(),
-                ["trained_tokens"] = succeeded ? (long?)JsonNumber(request, "_train_tokens") : null,
+                ["trained_tokens"] = succeeded ? job.TrainTokens : null,
                 ["metadata"] = new JsonObject
                 {
-                    ["expected_duration_seconds"] = (long)(JsonNumber(request, "_train_tokens") ?? 0) / 500 + 60,
-                    ["cost"] = (double)Math.Max(4m, Math.Round((decimal)(JsonNumber(request, "_train_tokens") ?? 0) / 1_000_000m * PricePerMillion, 2)),
+                    ["expected_duration_seconds"] = (job.TrainTokens ?? 0) / 500 + 60,
+                    ["cost"] = (double)Math.Max(4m, Math.Round((job.TrainTokens ?? 0) / 1_000_000m * PricePerMillion, 2)),
                     ["cost_currency"] = "USD",
                     ["train_tokens_per_step"] = TokensPerStep,
-                    ["train_tokens"] = (long?)JsonNumber(request, "_train_tokens"),
-                    ["data_tokens"] = (long?)JsonNumber(request, "_data_tokens"),
+                    ["train_tokens"] = job.TrainTokens,
+                    ["data_tokens"] = job.DataTokens,
                 },
                 ["hyperparameters"] = echoed,
                 ["repositories"] = new JsonArray(),

@@ -238,7 +238,7 @@ public sealed class FakeOpenAIFineTuningServer : FakeFineTuningServer
         lock (Gate)
         {
             job = CreateJob($"ftjob-{++_ids:D8}fake", model, body, autoStart: true, "validating_files");
-            job.Request["_trained_tokens"] = training.Words * (long)(Number(hyper, "n_epochs") ?? 3);
+            job.TrainTokens = training.Words * (long)(Number(hyper, "n_epochs") ?? 3);
         }
 
         await WriteAsync(context, 200, JobJson(job));
@@ -287,7 +287,7 @@ public sealed class FakeOpenAIFineTuningServer : FakeFineTuningServer
                 ["validation_file"] = Text(request, "validation_file"),
                 ["training_file"] = Text(request, "training_file"),
                 ["hyperparameters"] = echoed.DeepClone(),
-                ["trained_tokens"] = job.Status == "succeeded" ? (long?)Number(request, "_trained_tokens") : null,
+                ["trained_tokens"] = job.Status == "succeeded" ? job.TrainTokens : null,
                 ["error"] = job.Error is null ? null : new JsonObject { ["code"] = job.ErrorCode, ["message"] = job.Error, ["param"] = job.ErrorCode == "invalid_training_file" ? "training_file" : null },
                 ["integrations"] = new JsonArray(),
                 ["seed"] = Number(request, "seed") is { } seed ? (long)seed : 42,
@@ -298,13 +298,13 @@ public sealed class FakeOpenAIFineTuningServer : FakeFineTuningServer
         }
     }
 
-    /// <summary>Every event of a job, oldest first, with stable ids.</summary>
+    /// <summary>Every event of a job, oldest first. Ids are stable: each kind of event is numbered within its own append-only list.</summary>
     private List<JsonObject> AllEvents(FakeTuningJob job)
     {
         var events = new List<(DateTimeOffset At, int Order, JsonObject Event)>();
-        int n = 0;
-        foreach (var (status, at) in job.StatusHistory)
+        for (int i = 0; i < job.StatusHistory.Count; i++)
         {
+            var (status, at) = job.StatusHistory[i];
             string message = status switch
             {
                 "validating_files" => $"Validating training file: {Text(job.Request, "training_file")}",
@@ -316,16 +316,18 @@ public sealed class FakeOpenAIFineTuningServer : FakeFineTuningServer
                 "cancelled" => "The job was cancelled",
                 _ => status,
             };
-            events.Add((at, n++, Event(job, n, at, status == "failed" ? "error" : "info", message, "message", null)));
             if (status == "succeeded")
             {
-                events.Add((at, n++, Event(job, n, at, "info", $"New fine-tuned model created: {job.FineTunedModel}", "message", null)));
+                events.Add((at, 2 * i, Event(job, $"c{i:D4}", at, "info", $"New fine-tuned model created: {job.FineTunedModel}", "message", null)));
             }
+
+            events.Add((at, 2 * i + 1, Event(job, $"s{i:D4}", at, status == "failed" ? "error" : "info", message, "message", null)));
         }
 
         int total = job.Script.Where(s => s.Metrics is not null).Select(s => s.Metrics!.Step).DefaultIfEmpty(0).Max();
-        foreach (var (metrics, at) in job.Reported)
+        for (int i = 0; i < job.Reported.Count; i++)
         {
+            var (metrics, at) = job.Reported[i];
             var data = new JsonObject
             {
                 ["step"] = metrics.Step,
@@ -339,16 +341,16 @@ public sealed class FakeOpenAIFineTuningServer : FakeFineTuningServer
                 data["valid_mean_token_accuracy"] = metrics.ValidAccuracy;
             }
 
-            events.Add((at, n++, Event(job, n, at, "info", $"Step {metrics.Step}/{total}: training loss={metrics.TrainLoss.ToString("0.####", CultureInfo.InvariantCulture)}", "metrics", data)));
+            events.Add((at, -1, Event(job, $"m{i:D4}", at, "info", $"Step {metrics.Step}/{total}: training loss={metrics.TrainLoss.ToString("0.####", CultureInfo.InvariantCulture)}", "metrics", data)));
         }
 
         return [.. events.OrderBy(e => e.At).ThenBy(e => e.Order).Select(e => e.Event)];
     }
 
-    private static JsonObject Event(FakeTuningJob job, int number, DateTimeOffset at, string level, string message, string type, JsonObject? data) => new()
+    private static JsonObject Event(FakeTuningJob job, string number, DateTimeOffset at, string level, string message, string type, JsonObject? data) => new()
     {
         ["object"] = "fine_tuning.job.event",
-        ["id"] = $"ftevent-{job.Id[6..]}-{number:D4}",
+        ["id"] = $"ftevent-{job.Id[6..]}-{number}",
         ["created_at"] = at.ToUnixTimeSeconds(),
         ["level"] = level,
         ["message"] = message,

@@ -56,6 +56,18 @@ public sealed class FakeTuningJob
 
     public string? FineTunedModel { get; internal set; }
 
+    /// <summary>Tokens the job trains on, as the fake computed them at creation.</summary>
+    public long? TrainTokens { get; internal set; }
+
+    /// <summary>Tokens of its training data (words, for the fakes).</summary>
+    public long? DataTokens { get; internal set; }
+
+    /// <summary>Steps it runs.</summary>
+    public long? PlannedSteps { get; internal set; }
+
+    /// <summary>Passes over the data it makes.</summary>
+    public double? PlannedEpochs { get; internal set; }
+
     public string? Error { get; internal set; }
 
     public string? ErrorCode { get; internal set; }

@@ -198,7 +198,7 @@ public sealed class TuningJobManager
 
     /// <summary>
     /// Refreshes the job every <paramref name="interval"/> until it is final (or, when <paramref name="untilSettled"/>,
-    /// until it also stops changing state by itself: validated or paused), calling <paramref name="onUpdate"/> after each refresh.
+    /// until it waits for someone: paused, or validated without auto start), calling <paramref name="onUpdate"/> after each refresh.
     /// </summary>
     public async Task<TuningJob> WatchAsync(
         string jobId, TimeSpan interval, Func<TuningRefresh, CancellationToken, Task> onUpdate, bool untilSettled = true, CancellationToken cancellationToken = default)
@@ -209,7 +209,8 @@ public sealed class TuningJobManager
             var refresh = await RefreshAsync(jobId, cancellationToken);
             await onUpdate(refresh, cancellationToken);
             var status = refresh.Job.Status;
-            if (status.IsFinal() || (untilSettled && status is TuningJobStatus.Validated or TuningJobStatus.Paused))
+            bool waiting = status is TuningJobStatus.Paused || (status is TuningJobStatus.Validated && !refresh.Job.Request.AutoStart);
+            if (status.IsFinal() || (untilSettled && waiting))
             {
                 return refresh.Job;
             }
