@@ -26,8 +26,8 @@ public interface ITuningBackend
     /// <summary>Problems with one example this backend cannot train on although it is valid data (null when fine).</summary>
     string? CheckExample(Conversation conversation);
 
-    /// <summary>The offline estimator for <paramref name="request"/> (no I/O).</summary>
-    ITuningCostEstimator CreateEstimator(TuningRequest request);
+    /// <summary>The offline estimator for <paramref name="request"/>, whose file references resolve against <paramref name="projectDirectory"/>.</summary>
+    ITuningCostEstimator CreateEstimator(TuningRequest request, string projectDirectory);
 
     /// <summary>The estimate without starting anything: the vendor's dry run where there is one.</summary>
     Task<TuningDryRun> DryRunAsync(TuningLaunch launch, CancellationToken cancellationToken = default);

@@ -92,7 +92,7 @@ public sealed class TuningJobManager
             WorkDirectory = workDirectory,
             CreatedAt = now,
             UpdatedAt = now,
-            Estimate = backend.CreateEstimator(request).Estimate(preflight.Tokens),
+            Estimate = backend.CreateEstimator(request, _options.ProjectDirectory).Estimate(preflight.Tokens),
         };
         var launch = new TuningLaunch(
             job,

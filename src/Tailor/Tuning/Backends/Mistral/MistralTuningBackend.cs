@@ -69,7 +69,7 @@ public sealed class MistralTuningBackend(HostedTuningOptions options) : ITuningB
 
     public string? CheckExample(Conversation conversation) => null;
 
-    public ITuningCostEstimator CreateEstimator(TuningRequest request)
+    public ITuningCostEstimator CreateEstimator(TuningRequest request, string projectDirectory)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new MistralCostEstimator(request.BaseReference, request.Hyperparameters.Epochs,

@@ -78,7 +78,7 @@ public sealed class OpenAITuningBackend(HostedTuningOptions options) : ITuningBa
 
     public string? CheckExample(Conversation conversation) => null;
 
-    public ITuningCostEstimator CreateEstimator(TuningRequest request)
+    public ITuningCostEstimator CreateEstimator(TuningRequest request, string projectDirectory)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new OpenAICostEstimator(request.BaseReference, request.Hyperparameters.Epochs is { } e ? (int)e : null,
@@ -90,7 +90,7 @@ public sealed class OpenAITuningBackend(HostedTuningOptions options) : ITuningBa
         ArgumentNullException.ThrowIfNull(launch);
         var request = launch.Job.Request;
         int epochs = request.Hyperparameters.Epochs is { } e ? (int)e : OpenAICostEstimator.AutoEpochs(launch.Tokens.Examples);
-        var estimate = CreateEstimator(request).Estimate(launch.Tokens);
+        var estimate = CreateEstimator(request, launch.ProjectDirectory).Estimate(launch.Tokens);
         return Task.FromResult(new TuningDryRun(estimate, launch.Tokens.TotalTokens * epochs, launch.Tokens.TotalTokens, epochs, null,
             ["OpenAI has no dry-run endpoint: this estimate is computed here from the token counts and the price list"]));
     }
