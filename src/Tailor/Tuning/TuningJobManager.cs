@@ -73,7 +73,7 @@ public sealed class TuningJobManager
         PreflightReport preflight;
         try
         {
-            preflight = await TuningPreflight.RunAsync(files, backend, counter, plan, _options.ProjectDirectory, workDirectory, _options.DisplayPath, cancellationToken);
+            preflight = await TuningPreflight.RunAsync(files, backend.DataFormat, backend.CheckExample, counter, plan, _options.ProjectDirectory, workDirectory, _options.DisplayPath, cancellationToken);
         }
         catch
         {

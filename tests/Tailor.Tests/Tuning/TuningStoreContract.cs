@@ -190,6 +190,8 @@ public abstract class TuningStoreContract : IAsyncLifetime
             At = T0.AddMinutes(minutes),
             Before = new Dictionary<string, string?> { ["path"] = "models/old.gguf", ["adapters"] = null },
             After = new Dictionary<string, string?> { ["path"] = ".tailor/tuning/x/model.gguf", ["adapters"] = null },
+            BeforeText = "\n    provider: local\n    path: models/old.gguf",
+            AfterText = "\n    provider: local\n    path: .tailor/tuning/x/model.gguf",
         };
         await store.AddAliasChangeAsync(Change("c1", 0), TestContext.Current.CancellationToken);
         await store.AddAliasChangeAsync(Change("c2", 5), TestContext.Current.CancellationToken);
@@ -207,6 +209,7 @@ public abstract class TuningStoreContract : IAsyncLifetime
         Assert.Null(changes[1].RolledBackAt);
         Assert.Null(changes[1].Before["adapters"]);
         Assert.Equal("models/old.gguf", changes[1].Before["path"]);
+        Assert.Equal("\n    provider: local\n    path: models/old.gguf", changes[1].BeforeText);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => store.MarkRolledBackAsync("nope", T0, TestContext.Current.CancellationToken));
     }
 }

@@ -163,6 +163,8 @@ internal static class PostgresMigrations
                 at_ms             BIGINT NOT NULL,
                 before_json       TEXT NOT NULL,
                 after_json        TEXT NOT NULL,
+                before_text       TEXT NOT NULL,
+                after_text        TEXT NOT NULL,
                 rolled_back_at_ms BIGINT
             );
             CREATE INDEX ix_alias_changes_alias ON alias_changes (spec_path, alias, at_ms);

@@ -91,11 +91,11 @@ internal static class TuningRows
         """;
 
     public const string InsertAliasChange = """
-        INSERT INTO alias_changes (id, spec_path, alias, model_id, at_ms, before_json, after_json, rolled_back_at_ms)
-        VALUES (@id, @spec_path, @alias, @model_id, @at, @before, @after, @rolled_back)
+        INSERT INTO alias_changes (id, spec_path, alias, model_id, at_ms, before_json, after_json, before_text, after_text, rolled_back_at_ms)
+        VALUES (@id, @spec_path, @alias, @model_id, @at, @before, @after, @before_text, @after_text, @rolled_back)
         """;
 
-    public const string SelectAliasChanges = "SELECT id, spec_path, alias, model_id, at_ms, before_json, after_json, rolled_back_at_ms FROM alias_changes";
+    public const string SelectAliasChanges = "SELECT id, spec_path, alias, model_id, at_ms, before_json, after_json, before_text, after_text, rolled_back_at_ms FROM alias_changes";
 
     public const string MarkRolledBack = "UPDATE alias_changes SET rolled_back_at_ms = @at WHERE id = @id";
 
@@ -265,6 +265,8 @@ internal static class TuningRows
         Add(command, "@at", change.At.ToUnixTimeMilliseconds());
         Add(command, "@before", TuningJson.Serialize(change.Before));
         Add(command, "@after", TuningJson.Serialize(change.After));
+        Add(command, "@before_text", change.BeforeText);
+        Add(command, "@after_text", change.AfterText);
         Add(command, "@rolled_back", change.RolledBackAt?.ToUnixTimeMilliseconds());
     }
 
@@ -277,7 +279,9 @@ internal static class TuningRows
         At = Time(reader, 4)!.Value,
         Before = TuningJson.Deserialize<Dictionary<string, string?>>(reader.GetString(5), "an alias change"),
         After = TuningJson.Deserialize<Dictionary<string, string?>>(reader.GetString(6), "an alias change"),
-        RolledBackAt = Time(reader, 7),
+        BeforeText = reader.GetString(7),
+        AfterText = reader.GetString(8),
+        RolledBackAt = Time(reader, 9),
     };
 
     public static string KindName(TuningOutputKind kind) => kind switch

@@ -228,6 +228,8 @@ internal static class SqliteMigrations
                 at_ms             INTEGER NOT NULL,
                 before_json       TEXT NOT NULL,
                 after_json        TEXT NOT NULL,
+                before_text       TEXT NOT NULL,
+                after_text        TEXT NOT NULL,
                 rolled_back_at_ms INTEGER
             ) STRICT;
             CREATE INDEX ix_alias_changes_alias ON alias_changes (spec_path, alias, at_ms);

@@ -22,6 +22,12 @@ public sealed record AliasChange
 
     public required IReadOnlyDictionary<string, string?> After { get; init; }
 
+    /// <summary>The alias's whole entry as it was written before (from its colon to its last character): what a rollback restores exactly.</summary>
+    public required string BeforeText { get; init; }
+
+    /// <summary>The entry as the promotion wrote it; a rollback restores <see cref="BeforeText"/> verbatim only while the entry still reads so.</summary>
+    public required string AfterText { get; init; }
+
     /// <summary>When it was undone by a rollback; null while it stands.</summary>
     public DateTimeOffset? RolledBackAt { get; init; }
 }

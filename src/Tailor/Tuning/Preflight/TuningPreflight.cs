@@ -18,7 +18,8 @@ public static class TuningPreflight
     private const int ProblemsKept = 5;
 
     /// <param name="files">The files with their roles.</param>
-    /// <param name="backend">The backend the job will run on.</param>
+    /// <param name="format">The format to validate against and prepare in; null accepts each line's own (and prepares chats as Mistral's).</param>
+    /// <param name="check">The target's own objection to a valid example (null when it can train on it).</param>
     /// <param name="counter">Counts tokens (the base model's tokenizer, or an estimate).</param>
     /// <param name="plan">Sequence length and steps, for the token report and the length rule.</param>
     /// <param name="projectDirectory">Relative paths resolve against it.</param>
@@ -27,17 +28,17 @@ public static class TuningPreflight
     /// <param name="cancellationToken">Stops reading.</param>
     /// <exception cref="TuningException">A file does not exist or cannot be read.</exception>
     public static async Task<PreflightReport> RunAsync(
-        IReadOnlyList<(TuningDataSource Source, TuningDataRole Role)> files, ITuningBackend backend, ITokenCounter counter, TrainingPlan plan,
-        string projectDirectory, string workDirectory, Func<string, string> display, CancellationToken cancellationToken = default)
+        IReadOnlyList<(TuningDataSource Source, TuningDataRole Role)> files, DatasetFormat? format, Func<Conversation, string?> check, ITokenCounter counter,
+        TrainingPlan plan, string projectDirectory, string workDirectory, Func<string, string> display, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
-        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(check);
         ArgumentNullException.ThrowIfNull(counter);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(display);
         Directory.CreateDirectory(workDirectory);
         var tokens = new TokenReportBuilder(counter, plan);
-        var options = new ValidationOptions { Format = backend.DataFormat, Tokens = counter, MaxTokens = plan.SequenceLength };
+        var options = new ValidationOptions { Format = format, Tokens = counter, MaxTokens = plan.SequenceLength };
         var validator = new DatasetValidator(options);
         var results = new List<PreflightFile>();
         int training = 0, validation = 0;
@@ -50,7 +51,7 @@ public static class TuningPreflight
             }
 
             string prepared = Path.Combine(workDirectory, role == TuningDataRole.Training ? $"train-{++training}.jsonl" : $"validation-{++validation}.jsonl");
-            results.Add(await CheckFileAsync(full, source, role, backend, validator, role == TuningDataRole.Training ? tokens : null,
+            results.Add(await CheckFileAsync(full, source, role, format, check, validator, role == TuningDataRole.Training ? tokens : null,
                 prepared, projectDirectory, display, cancellationToken));
         }
 
@@ -58,7 +59,7 @@ public static class TuningPreflight
     }
 
     private static async Task<PreflightFile> CheckFileAsync(
-        string full, TuningDataSource source, TuningDataRole role, ITuningBackend backend, DatasetValidator validator, TokenReportBuilder? tokens,
+        string full, TuningDataSource source, TuningDataRole role, DatasetFormat? target, Func<Conversation, string?> check, DatasetValidator validator, TokenReportBuilder? tokens,
         string preparedPath, string projectDirectory, Func<string, string> display, CancellationToken cancellationToken)
     {
         string shown = display(full);
@@ -89,7 +90,7 @@ public static class TuningPreflight
                     continue;
                 }
 
-                if (backend.CheckExample(conversation) is { } problem)
+                if (check(conversation) is { } problem)
                 {
                     if (problems.Count < ProblemsKept)
                     {
@@ -100,7 +101,7 @@ public static class TuningPreflight
                     continue;
                 }
 
-                var format = conversation.IsText ? DatasetFormat.Text : backend.DataFormat ?? DatasetFormat.Mistral;
+                var format = conversation.IsText ? DatasetFormat.Text : target ?? DatasetFormat.Mistral;
                 await output.WriteAsync(ConversationWriter.ToJsonLine(conversation, format), cancellationToken);
                 output.WriteByte((byte)'\n');
                 tokens?.Add(conversation, verdict.Line.Number);
