@@ -8,6 +8,9 @@ public sealed record ModelImport
 {
     public required TuningOutputKind Kind { get; init; }
 
+    /// <summary>The registry id to use; null makes one from <see cref="Name"/> (or the reference).</summary>
+    public string? Id { get; init; }
+
     /// <summary><c>local</c> for files; the vendor provider for hosted ids.</summary>
     public required string Provider { get; init; }
 

@@ -65,7 +65,7 @@ public sealed class ModelRegistry(ITuningStore store, TuningIds ids, TimeProvide
         ArgumentNullException.ThrowIfNull(import);
         var model = new RegisteredModel
         {
-            Id = ids.NewModelId(import.Name ?? import.Reference),
+            Id = import.Id ?? ids.NewModelId(import.Name ?? import.Reference),
             CreatedAt = timeProvider.GetUtcNow(),
             Source = ModelSource.Imported,
             Kind = import.Kind,
