@@ -21,12 +21,15 @@ internal sealed class Project
     public TailorSpec Spec { get; }
     public CliEnvironment Env { get; }
 
-    /// <summary>Finds tailor.yaml (from <c>--project</c> or upward from the working directory) and loads it; a spec with errors stops the command.</summary>
+    /// <summary>
+    /// Finds tailor.yaml (from <c>--project</c> or upward from the working directory) and loads it; a spec with errors
+    /// stops the command. Only errors are printed here: warnings belong to <c>tailor spec check</c>, not to every command.
+    /// </summary>
     public static Project Load(ParseResult parse, CliEnvironment env)
     {
         string path = Locate(parse.GetValue(TailorCli.ProjectOption), env);
         var result = SpecLoader.Load(path);
-        DiagnosticRenderer.Write(env.Error, result.Diagnostics, env.WorkingDirectory);
+        DiagnosticRenderer.Write(env.Error, result.Diagnostics.Where(d => d.Severity == SpecSeverity.Error), env.WorkingDirectory);
         if (result.HasErrors || result.Spec is null)
         {
             throw new CliException(

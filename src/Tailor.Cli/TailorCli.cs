@@ -20,6 +20,7 @@ public static class TailorCli
         var root = new RootCommand("Tailor: define, steer, evaluate, tune and ship an application on a custom LLM.");
         root.Options.Add(ProjectOption);
         root.Subcommands.Add(InitCommand.Create(env));
+        root.Subcommands.Add(DemoCommand.Create(env));
         root.Subcommands.Add(SpecCommand.Create(env));
         root.Subcommands.Add(AskCommand.Create(env));
         root.Subcommands.Add(ChatCommand.Create(env));
@@ -53,6 +54,8 @@ public static class TailorCli
             Output = env.Out.Profile.Out.Writer,
             Error = env.Error.Profile.Out.Writer,
             EnableDefaultExceptionHandler = false,
+            // Ctrl+C cancels the command's token; training needs time to write its checkpoint and say where.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
         };
         try
         {

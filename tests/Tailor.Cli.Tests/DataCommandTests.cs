@@ -244,11 +244,15 @@ public sealed class DataCommandTests : IDisposable
                     Status = status,
                 }, TestContext.Current.CancellationToken);
             }
+            // Feedback as the gateway records it: 01B rated well and corrected, 01A thumbed down.
+            var at = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+            await store.AddFeedbackAsync(new Feedback { Id = "F1", InteractionId = "01B", CreatedAt = at, Score = 5, Correction = "better answer 01B" }, TestContext.Current.CancellationToken);
+            await store.AddFeedbackAsync(new Feedback { Id = "F2", InteractionId = "01A", CreatedAt = at, Thumbs = -1 }, TestContext.Current.CancellationToken);
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         var result = await _cli.RunAsync("data", "export-logs", "-o", "data/logs.jsonl", "--route", "support", "--format", "mistral", "--json");
-        var needsFeedback = await _cli.RunAsync("data", "export-logs", "-o", "data/x.jsonl", "--min-feedback", "4");
+        var wellRated = await _cli.RunAsync("data", "export-logs", "-o", "data/rated.jsonl", "--min-feedback", "4", "--format", "mistral");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -257,30 +261,37 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(1, json.RootElement.GetProperty("skipped").GetProperty("status").GetInt64());
         var line = Assert.Single(Lines("data/logs.jsonl"));
         Assert.Contains("\"interaction_id\":\"01A\"", line, StringComparison.Ordinal);
-        Assert.Equal(2, needsFeedback.ExitCode);
-        Assert.Contains("--feedback", needsFeedback.Error, StringComparison.Ordinal);
+        Assert.True(wellRated.ExitCode == 0, wellRated.ToString());
+        var rated = Assert.Single(Lines("data/rated.jsonl"));
+        Assert.Contains("\"interaction_id\":\"01B\"", rated, StringComparison.Ordinal);
+        Assert.Contains("better answer 01B", rated, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Scan_reports_findings_and_redact_writes_a_clean_copy()
     {
         File.WriteAllText(_cli.PathOf("pii.json"), """[{"label": "employee_id", "category": "privacy", "pattern": "EMP-\\d{6}"}]""");
-        Write("train.jsonl", Chat("I am EMP-123456, reset my badge", "Done."), Chat("Where are invoices?", "Under Billing."), "not json");
+        Write("train.jsonl", Chat("I am EMP-123456, reset my badge", "Done."), Chat("Where are invoices?", "Under Billing."), "not json",
+            Chat("Charge card 4111 1111 1111 1111 and mail jane.doe@example.com", "Done."));
 
         var scan = await _cli.RunAsync("data", "scan", "train.jsonl", "--patterns", "pii.json");
         var redacted = await _cli.RunAsync("data", "scan", "train.jsonl", "--patterns", "pii.json", "--redact", "-o", "clean.jsonl", "--json");
-        var none = await _cli.RunAsync("data", "scan", "train.jsonl");
+        var builtIn = await _cli.RunAsync("data", "scan", "train.jsonl");
 
         Assert.Equal(1, scan.ExitCode);
         Assert.Contains("train.jsonl:1: employee_id in messages[0].content at 5", scan.Out, StringComparison.Ordinal);
         Assert.True(redacted.ExitCode == 0, redacted.ToString());
         var lines = Lines("clean.jsonl");
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);
         Assert.Contains("I am [EMPLOYEE_ID], reset my badge", lines[0], StringComparison.Ordinal);
         Assert.Equal(Chat("Where are invoices?", "Under Billing."), lines[1]);
         Assert.Equal("not json", lines[2]);
-        Assert.Equal(2, none.ExitCode);
-        Assert.Contains("--patterns", none.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("4111", lines[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("jane.doe@example.com", lines[3], StringComparison.Ordinal);
+        // The built-in detectors run without any pattern file; the user's own pattern needs one.
+        Assert.Equal(1, builtIn.ExitCode);
+        Assert.Contains("train.jsonl:4:", builtIn.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("employee_id", builtIn.Out, StringComparison.Ordinal);
     }
 
     [Fact]

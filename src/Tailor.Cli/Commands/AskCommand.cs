@@ -50,7 +50,7 @@ internal static class AskCommand
 
         var project = Project.Load(parse, env);
         var modelSpec = project.ResolveModel(alias);
-        await using var store = project.OpenStore();
+        await using var store = await project.OpenGatewayStoreAsync(ct);
         using var client = project.CreateChatClient(modelSpec, store, "ask");
 
         var context = new InteractionContext();

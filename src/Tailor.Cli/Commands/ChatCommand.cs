@@ -35,7 +35,7 @@ internal static class ChatCommand
     private static async Task<int> RunAsync(CliEnvironment env, ParseResult parse, string? alias, ChatOptions options, CancellationToken ct)
     {
         var project = Project.Load(parse, env);
-        await using var store = project.OpenStore();
+        await using var store = await project.OpenGatewayStoreAsync(ct);
         var session = new ChatSession(project, store, project.ResolveModel(alias));
         try
         {

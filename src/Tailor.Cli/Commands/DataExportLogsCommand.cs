@@ -22,15 +22,16 @@ internal static class DataExportLogsCommand
         var route = new Option<string?>("--route") { Description = "Only this gateway route or model alias" };
         var model = new Option<string?>("--model") { Description = "Only answers from this model id" };
         var source = new Option<string?>("--source") { Description = "Only interactions from this source (gateway, chat, ask, ...)" };
-        var minFeedback = new Option<double?>("--min-feedback") { Description = "Only interactions rated at least this (needs --feedback until the store records feedback)" };
-        var feedback = new Option<string?>("--feedback") { Description = "JSONL of {interaction_id, score, correction}" };
+        var minFeedback = new Option<double?>("--min-feedback") { Description = "Only interactions rated at least this (1-5; a thumbs up counts as 5, down as 1)" };
+        var feedback = new Option<string?>("--feedback") { Description = "Read feedback from a JSONL of {interaction_id, score, correction} instead of the store" };
         var includeFlagged = new Option<bool>("--include-flagged") { Description = "Keep interactions the moderation layer flagged, blocked or redacted" };
+        var includeEval = new Option<bool>("--include-eval") { Description = "Keep the eval runner's own calls (left out by default: they answer the eval suite)" };
         var noCorrections = new Option<bool>("--no-corrections") { Description = "Keep the model's answer even where a correction exists" };
         var noSystem = new Option<bool>("--no-system-prompt") { Description = "Leave out the system prompt the model saw" };
         var limit = new Option<long?>("--limit") { Description = "At most this many examples" };
         var json = DataFiles.JsonOption();
         var command = new Command("export-logs", "Turn logged interactions into training examples, with filters and lineage");
-        foreach (var option in new Option[] { output, format, since, until, route, model, source, minFeedback, feedback, includeFlagged, noCorrections, noSystem, limit, json })
+        foreach (var option in new Option[] { output, format, since, until, route, model, source, minFeedback, feedback, includeFlagged, includeEval, noCorrections, noSystem, limit, json })
         {
             command.Options.Add(option);
         }
@@ -43,6 +44,7 @@ internal static class DataExportLogsCommand
             Source = parse.GetValue(source),
             MinFeedback = parse.GetValue(minFeedback),
             ExcludeFlagged = !parse.GetValue(includeFlagged),
+            IncludeEvalTraffic = parse.GetValue(includeEval),
             ApplyCorrections = !parse.GetValue(noCorrections),
             IncludeSystemPrompt = !parse.GetValue(noSystem),
             Limit = parse.GetValue(limit),
@@ -67,10 +69,6 @@ internal static class DataExportLogsCommand
         {
             throw new CliException("logs are conversations: export them as mistral or openai");
         }
-        if (filter.MinFeedback is not null && feedbackPath is null)
-        {
-            throw new CliException("--min-feedback needs feedback, and this store records none yet", "pass --feedback file.jsonl with {\"interaction_id\", \"score\"} lines");
-        }
         var project = Project.Load(parse, env);
         IFeedbackLookup? feedback = null;
         if (feedbackPath is not null)
@@ -87,9 +85,11 @@ internal static class DataExportLogsCommand
         string output = DataFiles.Output(env, outputPath);
         var result = new LogExportResult();
         using var outputs = new DataOutputs();
-        await using (var store = project.OpenStore())
+        await using (var store = await project.OpenGatewayStoreAsync(ct))
         await using (var file = outputs.Create(output))
         {
+            // Feedback recorded through the gateway, unless a file was given.
+            feedback ??= new StoreFeedbackLookup(store);
             await foreach (var example in new LogExporter(store, feedback).ExportAsync(filter, result, ct))
             {
                 await file.WriteAsync(ConversationWriter.ToJsonLine(example, format), ct);

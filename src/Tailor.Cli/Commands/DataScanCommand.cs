@@ -4,6 +4,7 @@ using Tailor.Data;
 using Tailor.Data.Formats;
 using Tailor.Data.Pii;
 using Tailor.Moderation;
+using Tailor.Moderation.Detectors;
 
 namespace Tailor.Cli.Commands;
 
@@ -18,7 +19,7 @@ internal static class DataScanCommand
     public static Command Create(CliEnvironment env)
     {
         var file = new Argument<string>("file") { Description = "A JSONL dataset" };
-        var patterns = new Option<string[]>("--patterns") { Description = "JSON files of [{label, category, pattern}] detectors", AllowMultipleArgumentsPerToken = true };
+        var patterns = new Option<string[]>("--patterns") { Description = "JSON files of [{label, category, pattern}] detectors, added to the built-in personal-data and secret detectors", AllowMultipleArgumentsPerToken = true };
         var redact = new Option<bool>("--redact") { Description = "Write the dataset with findings replaced by [LABEL] (needs --output)" };
         var output = new Option<string?>("--output", "-o") { Description = "The redacted file" };
         var json = DataFiles.JsonOption();
@@ -38,7 +39,9 @@ internal static class DataScanCommand
         {
             throw new CliException("--redact and --output go together", "tailor data scan data.jsonl --patterns pii.json --redact -o data.redacted.jsonl");
         }
-        var classifiers = new List<IModerationClassifier>();
+        // The moderation layer's own detectors (checksummed cards and IBANs, e-mails, phones, national ids, API keys,
+        // private keys, tokens) always run; user patterns add what only the user knows.
+        var classifiers = new List<IModerationClassifier> { new PiiDetector(), new SecretsDetector() };
         foreach (string patternFile in patternFiles)
         {
             string path = DataFiles.Input(env, patternFile);
@@ -50,10 +53,6 @@ internal static class DataScanCommand
             {
                 throw new CliException(ex.Message, "each entry is {\"label\": \"employee_id\", \"category\": \"privacy\", \"pattern\": \"EMP-\\\\d{6}\"}");
             }
-        }
-        if (classifiers.Count == 0)
-        {
-            throw new CliException("no detectors to scan with", "pass --patterns file.json; the moderation layer's built-in PII and secret detectors plug in here as they ship");
         }
         string input = DataFiles.Input(env, filePath);
         string display = DataFiles.Display(env, input);

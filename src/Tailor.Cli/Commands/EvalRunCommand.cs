@@ -113,7 +113,8 @@ internal static partial class EvalRunCommand
                     Judges = a => workspace.Judge(a, s.NoCache),
                     DefaultJudge = judgeAlias,
                     JudgePrompt = suite.JudgePrompt,
-                    ModerationThresholds = workspace.Spec.Moderation.Thresholds,
+                    // Built only for suites that score with it: a vendor classifier may need a key the run would not.
+                    Moderator = suite.DefaultScorers.Concat(suite.Cases.SelectMany(c => c.Scorers)).Any(x => x.Type == ScorerTypes.Moderation) ? workspace.Moderator : null,
                     PolicyRefusals = [.. workspace.Spec.Policies.Select(p => p.Refusal).OfType<string>()],
                 },
             };
@@ -197,7 +198,7 @@ internal static partial class EvalRunCommand
         return outcome!;
     }
 
-    /// <summary>Stops before the first call when a scorer written in the suite cannot run: judges without a judge model, moderation without a classifier.</summary>
+    /// <summary>Stops before the first call when a scorer written in the suite cannot run: judges without a judge model.</summary>
     private static void CheckScorersCanRun(EvalSuite suite, string? judgeAlias)
     {
         var scorers = suite.DefaultScorers.Concat(suite.Cases.SelectMany(c => c.Scorers)).ToList();
@@ -205,12 +206,6 @@ internal static partial class EvalRunCommand
         {
             throw new CliException($"suite '{suite.Id}' has judge scorers but names no judge model",
                 "add 'judge: <alias>' to the suite, or pass --judge <alias>");
-        }
-
-        if (scorers.Any(x => x.Type == ScorerTypes.Moderation))
-        {
-            throw new CliException($"suite '{suite.Id}' has moderation scorers, and this version of the CLI has no moderation classifier to run them",
-                "remove them for now, or score refusals with 'refusal' or a judge rubric; the moderation layer's classifiers plug in when they ship");
         }
     }
 

@@ -9,6 +9,7 @@ using Tailor.Evals.Reports;
 using Tailor.Evals.Results;
 using Tailor.Evals.Running;
 using Tailor.Evals.Suites;
+using Tailor.Moderation;
 using Tailor.Spec;
 using Tailor.Store;
 using Tailor.Store.Sqlite;
@@ -24,6 +25,7 @@ internal sealed class EvalWorkspace : IAsyncDisposable
     private readonly Dictionary<string, IChatClient> _judges = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _clients = [];
     private readonly Lock _gate = new();
+    private Moderator? _moderator;
 
     private EvalWorkspace(Project project, IInteractionStore interactions, SqliteEvalStore evals)
     {
@@ -37,6 +39,18 @@ internal sealed class EvalWorkspace : IAsyncDisposable
     public CliEnvironment Env => Project.Env;
     public IInteractionStore Interactions { get; }
     public SqliteEvalStore Evals { get; }
+
+    /// <summary>The application's moderation layer, built from the spec the first time a <c>moderation</c> scorer needs it.</summary>
+    public Moderator Moderator
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _moderator ??= ModeratorFactory.Create(Spec, Env.Providers, Project.ProviderContext);
+            }
+        }
+    }
 
     public static EvalWorkspace Open(ParseResult parse, CliEnvironment env)
     {

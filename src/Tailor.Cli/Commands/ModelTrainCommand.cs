@@ -228,7 +228,7 @@ internal static class ModelTrainCommand
             switch (value)
             {
                 case TrainingStarted s:
-                    _every = Math.Max(1, s.TotalSteps / 50);
+                    _every = Math.Max(1, s.TotalSteps / 10);
                     console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                         $"training {s.Mode}: {s.TrainableParameters:N0} of {s.Parameters:N0} parameters, {s.TrainingExamples} examples ({s.TrainedTokens:N0} trained tokens per epoch, {s.MicroBatchesPerEpoch} micro-batches), {s.ValidationExamples} for validation, {s.Threads} threads{(s.StartStep > 0 ? $", resuming after step {s.StartStep}" : "")}")));
                     break;

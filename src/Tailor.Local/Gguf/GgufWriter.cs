@@ -52,6 +52,8 @@ public sealed class GgufWriter
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
             Write(stream);
+            // On disk before the rename, so a power cut leaves the old file or the whole new one.
+            stream.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, full, overwrite: true);

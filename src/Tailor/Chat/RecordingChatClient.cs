@@ -21,6 +21,9 @@ public sealed class RecordingChatClient : DelegatingChatClient
     private readonly TimeProvider _time;
     private readonly UlidGenerator _ids;
 
+    // MEAI's defaults indent; a log written per request stays compact.
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     public RecordingChatClient(IChatClient innerClient, IInteractionSink sink, TimeProvider? timeProvider = null)
         : base(innerClient)
     {
@@ -182,7 +185,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
             Error = error,
             MetadataJson = context.Metadata.IsEmpty
                 ? null
-                : JsonSerializer.Serialize(context.Metadata.ToDictionary(), AIJsonUtilities.DefaultOptions),
+                : JsonSerializer.Serialize(context.Metadata.ToDictionary(), CompactJson),
         };
     }
 

@@ -205,6 +205,7 @@ public sealed class ChatPipelineTests
         Assert.Equal("key_abc", record.KeyId);
         Assert.Equal("gateway", record.Source);
         Assert.Equal("clean", JsonDocument.Parse(record.MetadataJson!).RootElement.GetProperty("verdict").GetString());
+        Assert.DoesNotContain("\n", record.MetadataJson, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,11 +20,12 @@ public sealed class LogExportTests : IAsyncLifetime
     {
         _store = SqliteInteractionStore.Open(Path.Combine(_dir, "tailor.db"));
         await Record("01A", T0, "gateway", "support", "mistral-large", "How do I reset my password?", "Open Settings > Security.");
-        await Record("01B", T0.AddDays(1), "gateway", "support", "mistral-large", "Can I pay by IBAN?", "Yes, under Billing.", metadata: """{"moderation":{"verdicts":[{"category":"privacy","action":"redact"}]}}""");
+        await Record("01B", T0.AddDays(1), "gateway", "support", "mistral-large", "Can I pay by IBAN?", "Yes, under Billing.", metadata: """{"moderation.input":{"direction":"input","action":"redact","findings":[{"category":"privacy","score":1,"action":"redact","classifiers":["detectors"],"policies":["no-pii"]}],"redactions":[]}}""");
         await Record("01C", T0.AddDays(2), "gateway", "beta", "small-model", "What is the SLA?", "99.9%.");
         await Record("01D", T0.AddDays(3), "gateway", "support", "mistral-large", "Hi", "", status: InteractionStatus.Error);
         await Record("01E", T0.AddDays(4), "chat", "support", "mistral-large", "Where are invoices?", "Under Billing > Invoices.");
         await Record("01F", T0.AddDays(5), "gateway", "support", "mistral-large", "Weather in Paris?", null, tool: true);
+        await Record("01G", T0.AddDays(6), "eval", "support", "mistral-large", "Eval question?", "Eval answer.");
     }
 
     public async ValueTask DisposeAsync()
@@ -78,8 +79,9 @@ public sealed class LogExportTests : IAsyncLifetime
         var (examples, result) = await Export(new LogExportFilter());
 
         Assert.Equal(["01F", "01E", "01C", "01A"], examples.Select(e => e.Source!.InteractionId));
-        Assert.Equal(6, result.Read);
+        Assert.Equal(7, result.Read);
         Assert.Equal(1, result.Skipped["status"]);
+        Assert.Equal(1, result.Skipped["eval traffic"]);
         Assert.Equal(1, result.Skipped["flagged"]);
         var first = examples[^1];
         Assert.Equal([MessageRole.System, MessageRole.User, MessageRole.Assistant], first.Messages.Select(m => m.Role));
@@ -145,5 +147,17 @@ public sealed class LogExportTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => FeedbackFile.LoadAsync(path, "bad.jsonl", TestContext.Current.CancellationToken));
 
         Assert.StartsWith("bad.jsonl:2: score is not a number", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_eval_runners_own_calls_stay_out_unless_asked_for()
+    {
+        var (byDefault, _) = await Export(new LogExportFilter());
+        var (withEval, _) = await Export(new LogExportFilter { IncludeEvalTraffic = true });
+        var (onlyEval, _) = await Export(new LogExportFilter { Source = "eval" });
+
+        Assert.DoesNotContain(byDefault, e => e.Source!.InteractionId == "01G");
+        Assert.Contains(withEval, e => e.Source!.InteractionId == "01G");
+        Assert.Equal(["01G"], onlyEval.Select(e => e.Source!.InteractionId));
     }
 }

@@ -111,14 +111,14 @@ public sealed class ScorerTests
     }
 
     [Fact]
-    public async Task A_moderation_scorer_without_a_classifier_reports_why_instead_of_throwing()
+    public async Task A_moderation_scorer_without_the_moderation_layer_reports_why_instead_of_throwing()
     {
         var scorer = ScorerFactory.Create(new ScorerSpec { Type = ScorerTypes.Moderation, Metric = "safe" }, new EvalCase { Id = "a", Messages = Question }, new ScorerServices());
 
         var metric = await ScoreAsync(scorer.Evaluator, "text");
 
         Assert.Null(metric.Value);
-        Assert.Contains("needs a moderation classifier", metric.Diagnostics!.Single().Message, StringComparison.Ordinal);
+        Assert.Contains("needs the moderation layer", metric.Diagnostics!.Single().Message, StringComparison.Ordinal);
     }
 
     private static ChatConfiguration JudgeAt(FakeOpenAIServer server) => new(new OpenAICompatibleChatClient(new OpenAICompatibleChatClientOptions

@@ -20,10 +20,15 @@ public sealed record LogExportFilter
 
     /// <summary>
     /// Keep only interactions whose feedback score is at least this. Needs feedback: an interaction
-    /// without any is skipped. Applies to store-recorded feedback once the gateway records it, and to a
-    /// <see cref="FeedbackFile"/> today.
+    /// without any is skipped. Feedback comes from the store (<see cref="StoreFeedbackLookup"/>) or a <see cref="FeedbackFile"/>.
     /// </summary>
     public double? MinFeedback { get; init; }
+
+    /// <summary>
+    /// Whether the eval runner's own calls (sources <c>eval</c> and <c>eval-judge</c>) are exported too. Off by default:
+    /// they answer the eval suite, and training on them would leak the test into the tuning set.
+    /// </summary>
+    public bool IncludeEvalTraffic { get; init; }
 
     /// <summary>Skip interactions a moderation layer flagged, blocked or redacted (on by default).</summary>
     public bool ExcludeFlagged { get; init; } = true;

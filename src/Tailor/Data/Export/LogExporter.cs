@@ -36,6 +36,11 @@ public sealed class LogExporter(IInteractionStore store, IFeedbackLookup? feedba
                 result.Skip("status");
                 continue;
             }
+            if (!filter.IncludeEvalTraffic && filter.Source is null && IsEvalTraffic(interaction.Source))
+            {
+                result.Skip("eval traffic");
+                continue;
+            }
             if (filter.Model is not null && !string.Equals(interaction.ModelId, filter.Model, StringComparison.Ordinal))
             {
                 result.Skip("model");
@@ -79,4 +84,6 @@ public sealed class LogExporter(IInteractionStore store, IFeedbackLookup? feedba
             }
         }
     }
+
+    private static bool IsEvalTraffic(string source) => source is "eval" or "eval-judge";
 }

@@ -1,12 +1,13 @@
 using System.Text.Json;
+using Tailor.Chat;
 
 namespace Tailor.Data.Export;
 
 /// <summary>
-/// Reads whether a moderation layer acted on an interaction from its metadata JSON. The contract:
-/// <c>{"moderation": {"flagged": true}}</c>, or <c>{"moderation": {"verdicts": [{"action": "flag"|"block"|"redact", ...}]}}</c>,
-/// or a top-level <c>"flagged": true</c>. Anything else, including no metadata, is not flagged.
+/// Reads whether the moderation layer found anything in an interaction, from the verdicts
+/// <see cref="ModerationChatClient"/> writes into its metadata (<c>moderation.input</c>, <c>moderation.output</c>).
 /// </summary>
+/// <remarks>A verdict whose action is anything but <c>allow</c> (flag, redact, block) counts. Thread-safe; never throws.</remarks>
 public static class ModerationFlags
 {
     public static bool IsFlagged(string? metadataJson)
@@ -19,25 +20,8 @@ public static class ModerationFlags
         {
             using var document = JsonDocument.Parse(metadataJson);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-            if (root.TryGetProperty("flagged", out var flagged) && flagged.ValueKind == JsonValueKind.True)
-            {
-                return true;
-            }
-            if (!root.TryGetProperty("moderation", out var moderation) || moderation.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-            if (moderation.TryGetProperty("flagged", out flagged) && flagged.ValueKind == JsonValueKind.True)
-            {
-                return true;
-            }
-            return moderation.TryGetProperty("verdicts", out var verdicts) && verdicts.ValueKind == JsonValueKind.Array
-                && verdicts.EnumerateArray().Any(v => v.ValueKind == JsonValueKind.Object && v.TryGetProperty("action", out var action)
-                    && action.ValueKind == JsonValueKind.String && action.GetString() is "flag" or "block" or "redact");
+            return root.ValueKind == JsonValueKind.Object
+                && (Acted(root, ModerationChatClient.InputVerdictKey) || Acted(root, ModerationChatClient.OutputVerdictKey));
         }
         catch (JsonException)
         {
@@ -45,4 +29,12 @@ public static class ModerationFlags
             return false;
         }
     }
+
+    private static bool Acted(JsonElement root, string key) =>
+        root.TryGetProperty(key, out var verdict)
+        && verdict.ValueKind == JsonValueKind.Object
+        && verdict.TryGetProperty("action", out var action)
+        && action.ValueKind == JsonValueKind.String
+        && action.GetString() is { } name
+        && name != "allow";
 }

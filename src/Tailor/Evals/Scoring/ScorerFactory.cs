@@ -54,9 +54,9 @@ public static class ScorerFactory
                 evaluator = new RefusalEvaluator(metric, spec.Expect == "refuse", services.PolicyRefusals);
                 break;
             case ScorerTypes.Moderation:
-                evaluator = services.ModerationClassifier is { } classifier
-                    ? new ModerationEvaluator(metric, classifier, spec.Categories, services.ModerationThresholds, spec.Threshold ?? 0.5)
-                    : new BrokenEvaluator(metric, "the moderation scorer needs a moderation classifier, and none is configured");
+                evaluator = services.Moderator is { } moderator
+                    ? new ModerationEvaluator(metric, moderator, spec.Categories, spec.Threshold)
+                    : new BrokenEvaluator(metric, "the moderation scorer needs the moderation layer, and none is configured");
                 break;
             case ScorerTypes.Latency:
                 evaluator = new CallMetricsEvaluator(metric, CallMeasure.Latency, spec.Max);

@@ -16,11 +16,8 @@ public sealed class ScorerServices
     /// <summary>A judge prompt template replacing the built-in one, for scorers that set none.</summary>
     public string? JudgePrompt { get; init; }
 
-    /// <summary>The moderation layer's classifier for <c>moderation</c> scorers; null when none is configured.</summary>
-    public IModerationClassifier? ModerationClassifier { get; init; }
-
-    /// <summary>Per-category thresholds (the spec's <c>moderation.thresholds</c>).</summary>
-    public IReadOnlyDictionary<string, double> ModerationThresholds { get; init; } = new Dictionary<string, double>();
+    /// <summary>The application's moderation layer for <c>moderation</c> scorers; null when none is configured.</summary>
+    public Moderator? Moderator { get; init; }
 
     /// <summary>The spec's policy refusal texts, recognised by <c>refusal</c> scorers.</summary>
     public IReadOnlyList<string> PolicyRefusals { get; init; } = [];

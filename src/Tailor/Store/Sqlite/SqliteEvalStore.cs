@@ -23,31 +23,14 @@ public sealed class SqliteEvalStore : IEvalStore
 
     private SqliteEvalStore(string path, TimeProvider time)
     {
-        Path = path;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;");
-        SqliteMigrations.Apply(_writer, time, path);
+        (Path, _connectionString, _writer) = SqliteDatabase.Open(path, time);
     }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and brings its schema up to date.</summary>
-    public static SqliteEvalStore Open(string path, TimeProvider? timeProvider = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        return new SqliteEvalStore(full, timeProvider ?? TimeProvider.System);
-    }
+    public static SqliteEvalStore Open(string path, TimeProvider? timeProvider = null) => new(path, timeProvider ?? TimeProvider.System);
 
     public Task CreateRunAsync(EvalRun run, CancellationToken cancellationToken = default)
     {
@@ -442,13 +425,6 @@ public sealed class SqliteEvalStore : IEvalStore
         "interrupted" => EvalRunStatus.Interrupted,
         _ => throw new InvalidDataException($"unknown eval run status '{status}' in the store"),
     };
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     public async ValueTask DisposeAsync()
     {

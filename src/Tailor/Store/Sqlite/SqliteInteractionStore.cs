@@ -22,18 +22,7 @@ public sealed class SqliteInteractionStore : RelationalGatewayStore
 
     private SqliteInteractionStore(string path, TimeProvider time)
     {
-        Path = path;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;");
-        SqliteMigrations.Apply(_writer, time, path);
+        (Path, _connectionString, _writer) = SqliteDatabase.Open(path, time);
     }
 
     /// <summary>The database file.</summary>
@@ -42,13 +31,7 @@ public sealed class SqliteInteractionStore : RelationalGatewayStore
     public override string Location => Path;
 
     /// <summary>Opens (creating if needed, with its directory) the store at <paramref name="path"/> and brings its schema up to date.</summary>
-    public static SqliteInteractionStore Open(string path, TimeProvider? timeProvider = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        return new SqliteInteractionStore(full, timeProvider ?? TimeProvider.System);
-    }
+    public static SqliteInteractionStore Open(string path, TimeProvider? timeProvider = null) => new(path, timeProvider ?? TimeProvider.System);
 
     protected override async Task WriteAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> work, CancellationToken cancellationToken)
     {
@@ -79,13 +62,6 @@ public sealed class SqliteInteractionStore : RelationalGatewayStore
     // Busy, locked, I/O error, disk full, cannot open: the file is there but cannot be worked with now.
     protected override bool IsUnavailable(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 5 or 6 or 10 or 13 or 14 };
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     public override async ValueTask DisposeAsync()
     {
