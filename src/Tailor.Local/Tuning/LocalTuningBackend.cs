@@ -49,7 +49,7 @@ public sealed class LocalTuningBackend(LocalTuningOptions? options = null) : ITu
 
         if (h.ValidationFraction is not null && request.ValidationFiles.Count > 0)
         {
-            problems.Add("--val-split holds examples out of the training data; with --validation files it is not needed");
+            problems.Add("--val-split holds examples out of the training data; with --valid files it is not needed");
         }
 
         if (request.TrainingFiles.Concat(request.ValidationFiles).Any(f => f.Weight != 1))

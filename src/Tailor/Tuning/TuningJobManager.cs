@@ -55,7 +55,7 @@ public sealed class TuningJobManager
         var backend = Backend(draft.Backend);
         if (draft.TrainingFiles.Count == 0)
         {
-            throw new TuningException("no training data", "pass --data <file.jsonl>, or list the files under 'datasets:' in tailor.yaml");
+            throw new TuningException("no training data", "pass --train <file.jsonl>, or list the files under 'datasets:' in tailor.yaml");
         }
 
         string id = _ids.NewJobId();

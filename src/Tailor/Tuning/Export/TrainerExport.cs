@@ -17,6 +17,34 @@ public static class TrainerExport
 {
     public const string LineageFile = "lineage.json";
 
+    private static readonly string[] MistralFinetuneSettings =
+        ["steps", "lr", "batch", "seq-len", "warmup", "weight-decay", "seed", "lora-rank", "lora-alpha", "merge", "checkpoint-every"];
+
+    private static readonly string[] AxolotlSettings =
+        ["steps", "epochs", "lr", "batch", "seq-len", "warmup", "weight-decay", "seed", "lora-rank", "lora-alpha", "checkpoint-every"];
+
+    /// <summary>What the trainer's config cannot express from <paramref name="request"/> (a setting it has no key for); empty when fine.</summary>
+    public static IReadOnlyList<string> Validate(TrainerExportRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        bool mistral = request.Trainer == ExternalTrainer.MistralFinetune;
+        string trainer = mistral ? "mistral-finetune" : "Axolotl";
+        var supported = mistral ? MistralFinetuneSettings : AxolotlSettings;
+        var problems = request.Hyperparameters.SetOptionNames().Where(o => !supported.Contains(o))
+            .Select(o => $"--{o} has no {trainer} setting (it takes {string.Join(", ", supported.Select(s => "--" + s))})").ToList();
+        if (!mistral && request.Hyperparameters is { Steps: not null, Epochs: not null })
+        {
+            problems.Add("Axolotl trains either --steps (max_steps) or --epochs (num_epochs), not both");
+        }
+
+        if (request.TrainingFiles.Concat(request.ValidationFiles).Any(f => f.Weight != 1))
+        {
+            problems.Add($"the export writes one training file, so per-file weights (file.jsonl:weight) cannot reach {trainer}; mix the files with 'tailor data mix' first");
+        }
+
+        return problems;
+    }
+
     /// <summary>Runs pre-flight and, unless it blocks, writes the export.</summary>
     /// <exception cref="TuningException">The output directory is not empty, or a file is missing.</exception>
     public static async Task<TrainerExportResult> WriteAsync(
@@ -33,7 +61,12 @@ public static class TrainerExport
 
         if (request.TrainingFiles.Count == 0)
         {
-            throw new TuningException("no training data", "pass --data <file.jsonl>, or list the files under 'datasets:' in tailor.yaml");
+            throw new TuningException("no training data", "pass --train <file.jsonl>, or list the files under 'datasets:' in tailor.yaml");
+        }
+
+        if (Validate(request) is { Count: > 0 } problems)
+        {
+            throw new TuningException($"cannot export this for {(request.Trainer == ExternalTrainer.MistralFinetune ? "mistral-finetune" : "Axolotl")}: {string.Join("; ", problems)}", "change the options named above");
         }
 
         var format = request.Trainer == ExternalTrainer.MistralFinetune ? DatasetFormat.Mistral : DatasetFormat.OpenAI;

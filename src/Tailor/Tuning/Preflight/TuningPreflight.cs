@@ -47,7 +47,7 @@ public static class TuningPreflight
             string full = Path.GetFullPath(Path.Combine(projectDirectory, source.Path));
             if (!File.Exists(full))
             {
-                throw new TuningException($"no data file at {display(full)}", "pass --data (and --validation) JSONL files, or list them under 'datasets:' in tailor.yaml");
+                throw new TuningException($"no data file at {display(full)}", "pass --train (and --valid) JSONL files, or list them under 'datasets:' in tailor.yaml");
             }
 
             string prepared = Path.Combine(workDirectory, role == TuningDataRole.Training ? $"train-{++training}.jsonl" : $"validation-{++validation}.jsonl");
