@@ -256,9 +256,11 @@ public sealed class LocalTuningBackend(LocalTuningOptions? options = null) : ITu
     /// <summary>Where the job stands, from its event log and lock; events, metrics and checkpoints from lines after <paramref name="syncedLines"/>.</summary>
     private TuningSnapshot Snapshot(TuningRequest request, LocalJobFiles files, string projectDirectory, int syncedLines)
     {
+        // Liveness first: a worker seen gone has written its last line, so the read below sees its ending. The other
+        // order reads a log without the final line, then finds the worker just exited, and calls a finished job dead.
+        bool alive = files.IsWorkerAlive();
         var lines = LocalEventLine.ReadAll(files.Events);
         var current = Current(lines);
-        bool alive = files.IsWorkerAlive();
         bool cancelAsked = File.Exists(files.CancelRequest);
         var started = lines.Select(l => l.Event).OfType<TrainingStarted>().LastOrDefault();
         var steps = lines.Where(l => l.Event is TrainingStepCompleted).Select(l => (TrainingStepCompleted)l.Event!).ToList();

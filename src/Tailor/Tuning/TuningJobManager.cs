@@ -182,12 +182,13 @@ public sealed class TuningJobManager
 
     /// <summary>
     /// Asks the backend where the job stands, stores what it says (new events, metrics, checkpoints) and registers the
-    /// produced model once the job succeeded. A job already final and registered is returned as stored.
+    /// produced model once the job succeeded. A job that failed, was cancelled, or succeeded and is registered is returned
+    /// as stored; an interrupted one is asked again (its backend may know better now).
     /// </summary>
     public async Task<TuningRefresh> RefreshAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var job = await _store.GetJobAsync(jobId, cancellationToken) ?? throw new TuningException($"no tuning job '{jobId}'", "'tailor tune list' shows the jobs");
-        if (job.Status.IsFinal() && (job.Status != TuningJobStatus.Succeeded || job.RegisteredModelId is not null))
+        if (job.Status is TuningJobStatus.Failed or TuningJobStatus.Cancelled || (job.Status == TuningJobStatus.Succeeded && job.RegisteredModelId is not null))
         {
             return new TuningRefresh(job, []);
         }
