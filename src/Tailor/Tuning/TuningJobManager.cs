@@ -60,7 +60,10 @@ public sealed class TuningJobManager
 
         string id = _ids.NewJobId();
         string modelId = _ids.NewModelId(draft.Suffix ?? draft.BaseModel);
-        var draftRequest = Request(draft, modelId, [], []);
+        // the files as named, before pre-flight has read them: enough for the backend to judge weights and roles
+        var draftRequest = Request(draft, modelId,
+            [.. draft.TrainingFiles.Select(f => new TuningDataFile(f.Path, TuningDataRole.Training, f.Weight, "", 0, 0, 0, 0))],
+            [.. draft.ValidationFiles.Select(f => new TuningDataFile(f.Path, TuningDataRole.Validation, f.Weight, "", 0, 0, 0, 0))]);
         if (backend.Validate(draftRequest) is { Count: > 0 } problems)
         {
             throw new TuningException($"the {backend.Name} backend cannot run this job: {string.Join("; ", problems)}", "change the options named above");
