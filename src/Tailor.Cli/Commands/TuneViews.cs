@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Tailor.Data.Tokens;
@@ -11,6 +12,8 @@ namespace Tailor.Cli.Commands;
 /// <summary>How tuning jobs look on screen and in <c>--json</c>: status tables, events, pre-flight findings, estimates, the loss chart.</summary>
 internal static class TuneViews
 {
+    private const int RecentEvents = 5;
+
     public static object Json(TuningJob job) => new
     {
         job.Id,
@@ -46,6 +49,82 @@ internal static class TuneViews
         estimate.Basis,
     };
 
+    /// <summary>Pre-flight's findings for scripts: per file its hash, counts and the problems with their lines.</summary>
+    public static object Json(PreflightReport report) => new
+    {
+        HasErrors = report.HasErrors,
+        report.Rejected,
+        Files = report.Files.Select(f => new
+        {
+            f.File.Path,
+            Role = f.File.Role.ToString().ToLowerInvariant(),
+            f.File.Sha256,
+            f.File.Bytes,
+            f.File.Lines,
+            f.File.Examples,
+            f.File.Rejected,
+            Problems = f.Report.Rules
+                .SelectMany(t => t.Examples.Select(e => new
+                {
+                    e.Line, e.Column, Severity = t.Rule.Severity == IssueSeverity.Error ? "error" : "warning", Rule = t.Rule.Code, e.Field, e.Message,
+                }))
+                .Concat(f.BackendProblems.Select(p => new { p.Line, Column = (int?)null, Severity = "error", Rule = "backend", Field = "", p.Message })),
+        }),
+        Tokens = new
+        {
+            report.Tokens.Tokenizer, Estimate = report.Tokens.IsEstimate, report.Tokens.Examples, report.Tokens.TotalTokens, report.Tokens.TrainedTokens,
+            report.Tokens.Truncated, SeqLen = report.Tokens.Plan.SequenceLength,
+        },
+    };
+
+    /// <summary>A dry run for scripts.</summary>
+    public static object Json(string backend, TuningDryRun dryRun, PreflightReport preflight) => new
+    {
+        Backend = backend,
+        Estimate = Json(dryRun.Estimate),
+        dryRun.TrainTokens,
+        dryRun.DataTokens,
+        dryRun.Epochs,
+        dryRun.Steps,
+        dryRun.Details,
+        Preflight = Json(preflight),
+    };
+
+    /// <summary>A dry run on screen: what the job would take.</summary>
+    public static void Write(IAnsiConsole console, string backend, TuningDryRun dryRun)
+    {
+        var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
+        table.AddRow("backend", Markup.Escape(backend));
+        table.AddRow("estimate", Markup.Escape(Estimate(dryRun.Estimate)));
+        if (dryRun.DataTokens is { } data)
+        {
+            table.AddRow("data tokens", data.ToString("N0", CultureInfo.InvariantCulture));
+        }
+
+        if (dryRun.TrainTokens is { } trained)
+        {
+            table.AddRow("trained tokens", trained.ToString("N0", CultureInfo.InvariantCulture));
+        }
+
+        if (dryRun.Epochs is { } epochs)
+        {
+            table.AddRow("epochs", epochs.ToString("0.###", CultureInfo.InvariantCulture));
+        }
+
+        if (dryRun.Steps is { } steps)
+        {
+            table.AddRow("steps", steps.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (string detail in dryRun.Details)
+        {
+            table.AddRow("", Markup.Escape(detail));
+        }
+
+        console.Write(table);
+        console.MarkupLine("[grey]dry run: nothing was started[/]");
+    }
+
     public static string Status(TuningJobStatus status) => status switch
     {
         TuningJobStatus.Succeeded => "[green]succeeded[/]",
@@ -75,8 +154,43 @@ internal static class TuneViews
         : duration.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalMinutes}m{duration.Seconds:00}s")
         : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Ceiling(duration.TotalSeconds))}s");
 
+    /// <summary>
+    /// A job as <c>tailor tune status</c> shows it: its JSON with <paramref name="json"/>; else the details, the loss chart
+    /// and the latest events.
+    /// </summary>
+    public static async Task WriteAsync(TuneWorkspace workspace, TuningJob job, bool json, CancellationToken ct)
+    {
+        var env = workspace.Env;
+        if (json)
+        {
+            env.WriteRawLine(JsonSerializer.Serialize(Json(job), CliJson.Indented));
+            return;
+        }
+
+        Write(env.Out, job);
+        foreach (string line in LossChart.Render(await workspace.Store.ReadMetricsAsync(job.Id, ct)))
+        {
+            env.Out.WriteLine(line);
+        }
+
+        var events = new Queue<TuningEvent>();
+        await foreach (var e in workspace.Store.ReadEventsAsync(job.Id, 0, ct))
+        {
+            events.Enqueue(e);
+            if (events.Count > RecentEvents)
+            {
+                events.Dequeue();
+            }
+        }
+
+        foreach (var e in events)
+        {
+            env.Out.MarkupLine(EventLine(e));
+        }
+    }
+
     /// <summary>A job's details: the table, its error, where it came from and what it made.</summary>
-    public static void Write(IAnsiConsole console, TuningJob job, TuneWorkspace workspace)
+    public static void Write(IAnsiConsole console, TuningJob job)
     {
         var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
         table.AddRow("job", Markup.Escape(job.Id) + (job.ExternalId is { } external && external != job.Id ? $" [grey]({Markup.Escape(job.Backend)} {Markup.Escape(external)})[/]" : ""));
@@ -153,7 +267,7 @@ internal static class TuneViews
             rows.Add(new Spectre.Console.Text(line));
         }
 
-        rows.AddRange(recent.TakeLast(5).Select(e => (IRenderable)new Markup(EventLine(e))));
+        rows.AddRange(recent.TakeLast(RecentEvents).Select(e => (IRenderable)new Markup(EventLine(e))));
         return new Rows(rows);
     }
 
