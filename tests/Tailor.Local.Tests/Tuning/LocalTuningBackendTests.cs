@@ -158,6 +158,26 @@ public sealed class LocalTuningBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_recorded_interrupted_whose_worker_in_fact_finished_is_succeeded_and_registered_on_the_next_refresh()
+    {
+        var manager = Manager();
+        var started = await manager.StartAsync(await manager.PrepareAsync(Draft(steps: 4), new TiktokenEstimateCounter(), TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+        using (var worker = Process.GetProcessById(int.Parse(started.State["worker_pid"], System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            await worker.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        // what a reader that looked between the worker's last line and its exit once stored
+        var stale = started with { Status = TuningJobStatus.Interrupted, VendorStatus = "worker died", Error = "stopped without a word", FinishedAt = DateTimeOffset.UtcNow };
+        await _store.SaveProgressAsync(stale, [], [], [], TestContext.Current.CancellationToken);
+
+        var healed = (await manager.RefreshAsync(started.Id, TestContext.Current.CancellationToken)).Job;
+
+        Assert.Equal((TuningJobStatus.Succeeded, "completed", null), (healed.Status, healed.VendorStatus, healed.Error));
+        Assert.NotNull(healed.RegisteredModelId);
+    }
+
+    [Fact]
     public async Task Cancelling_stops_the_worker_after_a_checkpoint_and_a_cancelled_job_can_be_resumed()
     {
         var manager = Manager();
