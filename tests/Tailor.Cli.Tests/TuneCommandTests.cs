@@ -79,6 +79,34 @@ public sealed class TuneCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task From_repeats_a_recipe_of_a_job_or_a_model_with_the_settings_given_in_its_place()
+    {
+        var first = await TuneProject.TuneAsync(_cli, "--suffix", "qa");
+        string id = first.GetProperty("id").GetString()!;
+        File.AppendAllText(_cli.PathOf("data", "train.jsonl"), File.ReadAllLines(_cli.PathOf("data", "train.jsonl"))[0].Replace("ember", "orchid", StringComparison.Ordinal) + "\n");
+
+        var again = await _cli.RunAsync("tune", "start", "--from", id, "--steps", "4", "--watch", "--interval", "50ms", "--json");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("note: data/train.jsonl changed since the recipe's run", again.Error, StringComparison.Ordinal);
+        var job = TuneProject.Json(again);
+        Assert.NotEqual(id, job.GetProperty("id").GetString());
+        Assert.Equal(("local", "base"), (job.GetProperty("backend").GetString(), job.GetProperty("base_model").GetString()));
+        var settings = job.GetProperty("hyperparameters");
+        Assert.Equal((4, 0.005, 64), (settings.GetProperty("steps").GetInt32(), settings.GetProperty("learning_rate").GetDouble(), settings.GetProperty("sequence_length").GetInt32()));
+        Assert.Equal(9, Assert.Single(job.GetProperty("data").EnumerateArray()).GetProperty("examples").GetInt32());
+        Assert.StartsWith("qa-", job.GetProperty("model_id").GetString(), StringComparison.Ordinal);
+
+        // a registered model names the job that made it
+        var byModel = await _cli.RunAsync("tune", "start", "--from", first.GetProperty("model_id").GetString()!, "--dry-run", "--json");
+        Assert.True(byModel.ExitCode == 0, byModel.ToString());
+        Assert.Equal(6, TuneProject.Json(byModel).GetProperty("steps").GetInt32());
+        var none = await _cli.RunAsync("tune", "start", "--from", "nothing", "--dry-run");
+        Assert.Equal(ExitCodes.BadInput, none.ExitCode);
+        Assert.Contains("--from: no tuning job 'nothing', nor a registered model", none.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pre_flight_errors_block_the_job_with_exit_1_naming_file_and_line_unless_forced()
     {
         string good = File.ReadAllLines(_cli.PathOf("data", "train.jsonl"))[0];
