@@ -1,5 +1,7 @@
+using System.Globalization;
 using Tailor.Data;
 using Tailor.Data.Formats;
+using Tailor.Data.Validation;
 using Tailor.Local.Training;
 
 namespace Tailor.Local.Tuning;
@@ -19,9 +21,11 @@ public static class LocalTrainingData
             return "the local trainer does not learn tool calls yet (its chat template has no tool syntax); train this example on a hosted backend, or drop its tools";
         }
 
-        return conversation.Messages.FirstOrDefault(m => m.Weight is { } w && w is not (0 or 1)) is { } weighted
-            ? $"weight {weighted.Weight} on a {weighted.Role.ToString().ToLowerInvariant()} message: the local trainer learns a message wholly (1) or not at all (0)"
-            : null;
+        int index = conversation.Messages.ToList().FindIndex(m => m.Weight is { } w && w is not (0 or 1));
+        return index < 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"message {index + 1} ({conversation.Messages[index].Role.ToString().ToLowerInvariant()}) has weight {conversation.Messages[index].Weight}: the local trainer learns a message wholly (1) or not at all (0)");
     }
 
     public static TrainingExample ToExample(Conversation conversation, string source)
@@ -46,15 +50,31 @@ public static class LocalTrainingData
         return TrainingExample.Chat(messages, source);
     }
 
-    /// <summary>Every example of a prepared JSONL file (pre-flight wrote only valid lines), labelled <c>name:line</c>.</summary>
-    public static async Task<List<TrainingExample>> ReadAsync(string path, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every example of a JSONL file (any format the data pipeline reads), labelled <c>name:line</c>. A line that is not an
+    /// example the trainer can learn is added to <paramref name="problems"/> as <c>name:line: what is wrong</c>, or skipped
+    /// when <paramref name="problems"/> is null (a file pre-flight prepared holds only good lines).
+    /// </summary>
+    public static async Task<List<TrainingExample>> ReadAsync(string path, string name, ICollection<string>? problems, CancellationToken cancellationToken)
     {
         var examples = new List<TrainingExample>();
         await foreach (var record in DatasetReader.ReadFileAsync(path, cancellationToken))
         {
-            if (record.Conversation is { } conversation)
+            string source = $"{name}:{record.Line}";
+            string? problem = record switch
             {
-                examples.Add(ToExample(conversation, $"{name}:{record.Line}"));
+                { Parsed: null } => "the line is longer than the reader takes",
+                { Parsed: { HasErrors: true } parsed } => parsed.Issues.First(i => i.Severity == IssueSeverity.Error).ToString(),
+                { Conversation: null } => "not an example",
+                { Conversation: { } conversation } => Problem(conversation),
+            };
+            if (problem is null)
+            {
+                examples.Add(ToExample(record.Conversation!, source));
+            }
+            else
+            {
+                problems?.Add($"{source}: {problem}");
             }
         }
 

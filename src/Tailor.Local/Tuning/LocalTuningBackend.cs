@@ -105,13 +105,13 @@ public sealed class LocalTuningBackend(LocalTuningOptions? options = null) : ITu
         var training = new List<TrainingExample>();
         foreach (var file in launch.TrainingFiles)
         {
-            training.AddRange(await LocalTrainingData.ReadAsync(file.Path, file.Source.Path, cancellationToken));
+            training.AddRange(await LocalTrainingData.ReadAsync(file.Path, file.Source.Path, null, cancellationToken));
         }
 
         List<TrainingExample>? validation = null;
         foreach (var file in launch.ValidationFiles)
         {
-            (validation ??= []).AddRange(await LocalTrainingData.ReadAsync(file.Path, file.Source.Path, cancellationToken));
+            (validation ??= []).AddRange(await LocalTrainingData.ReadAsync(file.Path, file.Source.Path, null, cancellationToken));
         }
 
         var job = new TrainingJob
