@@ -163,5 +163,12 @@ public sealed class TuneHostedCommandTests : IAsyncLifetime
         Assert.Equal(("hosted", "openai-compatible", _openai.Jobs.Single().FineTunedModel), (model.GetProperty("kind").GetString(), model.GetProperty("provider").GetString(), model.GetProperty("reference").GetString()));
         var logs = await _cli.RunAsync("tune", "logs", job.GetProperty("id").GetString()!);
         Assert.Contains("job created on openai: 12 training examples", logs.Out, StringComparison.Ordinal);
+
+        // OpenAI has no dry-run endpoint: the estimate is made here, from the price list, and needs no key
+        _cli.WithVariable("OPENAI_API_KEY", null);
+        var dry = TuneProject.Json(await _cli.RunAsync("tune", "start", "--backend", "openai", "--base", "gpt-4o-mini-2024-07-18", "--train", "data/train.jsonl",
+            "--epochs", "3", "--dry-run", "--json"));
+        Assert.Equal(("USD", 3.0), (dry.GetProperty("estimate").GetProperty("currency").GetString(), dry.GetProperty("epochs").GetDouble()));
+        Assert.Contains("at $3.00/M for gpt-4o-mini-2024-07-18", dry.GetProperty("estimate").GetProperty("basis").GetString(), StringComparison.Ordinal);
     }
 }

@@ -162,11 +162,11 @@ internal static class ModelsShowCommand
         {
             var data = new Table().Border(TableBorder.Rounded).Title("data")
                 .AddColumn("file").AddColumn("role").AddColumn(new TableColumn("examples").RightAligned()).AddColumn(new TableColumn("left out").RightAligned())
-                .AddColumn(new TableColumn("weight").RightAligned()).AddColumn("sha256");
+                .AddColumn(new TableColumn("weight").RightAligned()).AddColumn("sha256 (--json: whole)");
             foreach (var file in lineage.Datasets)
             {
                 data.AddRow(Markup.Escape(file.Path), file.Role.ToString().ToLowerInvariant(), file.Examples.ToString("N0", CultureInfo.InvariantCulture),
-                    file.Rejected.ToString("N0", CultureInfo.InvariantCulture), file.Weight.ToString("0.###", CultureInfo.InvariantCulture), Markup.Escape(file.Sha256));
+                    file.Rejected.ToString("N0", CultureInfo.InvariantCulture), file.Weight.ToString("0.###", CultureInfo.InvariantCulture), Markup.Escape(file.Sha256[..Math.Min(16, file.Sha256.Length)]));
             }
 
             console.Write(data);

@@ -50,7 +50,7 @@ internal static class TuneStartCommand
             {
                 var recipe = parse.GetValue(from) is { } reference ? await RecipeAsync(workspace, reference, ct) : null;
                 var draft = Draft(workspace, parse, settings, recipe, new Given(
-                    parse.GetValue(backend), parse.GetValue(baseModel), parse.GetValue(baseUrl), parse.GetValue(keyEnv), parse.GetValue(noAutoStart), parse.GetValue(force)));
+                    parse.GetValue(backend), parse.GetValue(baseModel), parse.GetValue(baseUrl), parse.GetValue(keyEnv), parse.GetValue(noAutoStart), parse.GetValue(force), parse.GetValue(dryRun)));
                 return await RunAsync(workspace, draft, recipe, parse.GetValue(dryRun), parse.GetValue(watch) ? every : null, parse.GetValue(json), ct);
             });
         });
@@ -58,7 +58,7 @@ internal static class TuneStartCommand
     }
 
     /// <summary>What the command line said about where and from what to train.</summary>
-    private sealed record Given(string? Backend, string? Base, string? BaseUrl, string? KeyEnv, bool NoAutoStart, bool Force);
+    private sealed record Given(string? Backend, string? Base, string? BaseUrl, string? KeyEnv, bool NoAutoStart, bool Force, bool DryRun);
 
     private static async Task<int> RunAsync(TuneWorkspace workspace, TuningJobDraft draft, TuningRequest? recipe, bool dryRun, TimeSpan? watch, bool json, CancellationToken ct)
     {
@@ -153,7 +153,8 @@ internal static class TuneStartCommand
         }
 
         keyEnv = given.KeyEnv ?? keyEnv;
-        if (backend != LocalTuningBackend.BackendName)
+        // every hosted call needs the key; OpenAI's dry run makes none (it has no dry-run endpoint)
+        if (backend != LocalTuningBackend.BackendName && !(given.DryRun && backend == OpenAITuningBackend.BackendName))
         {
             string variable = keyEnv ?? (backend == MistralTuningBackend.BackendName ? "MISTRAL_API_KEY" : "OPENAI_API_KEY");
             if (string.IsNullOrWhiteSpace(env.GetEnvironmentVariable(variable)))
