@@ -66,6 +66,7 @@ public sealed class TuneCommandTests : IAsyncLifetime
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(_cli.PathOf("data", "train.jsonl")))), data.GetProperty("sha256").GetString());
         Assert.Equal((8, 0), (data.GetProperty("examples").GetInt32(), data.GetProperty("rejected").GetInt32()));
         Assert.Equal(("models/base.gguf", "local", id), (lineage.GetProperty("base_reference").GetString(), lineage.GetProperty("backend").GetString(), lineage.GetProperty("job_id").GetString()));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(_cli.PathOf("models", "base.gguf")))), lineage.GetProperty("base_sha256").GetString());
         Assert.Equal(6, lineage.GetProperty("hyperparameters").GetProperty("steps").GetInt32());
         Assert.Equal(6, lineage.GetProperty("metrics").GetProperty("steps").GetInt32());
         Assert.True(lineage.GetProperty("metrics").GetProperty("train_loss").GetDouble() > 0);

@@ -134,6 +134,12 @@ public sealed class LocalTuningBackend(LocalTuningOptions? options = null) : ITu
         }
 
         await File.WriteAllTextAsync(files.Job, JsonSerializer.Serialize(job, WorkerProtocol.Json), cancellationToken);
+        string baseSha256;
+        await using (var model = File.OpenRead(basePath))
+        {
+            baseSha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(model, cancellationToken));
+        }
+
         int pid = WorkerLauncher.Launch(WorkerPath, files, attempt: 1, _options.ReadyTimeout);
         return Snapshot(request, files, launch.ProjectDirectory, 0) with
         {
@@ -142,6 +148,7 @@ public sealed class LocalTuningBackend(LocalTuningOptions? options = null) : ITu
             {
                 ["worker_pid"] = pid.ToString(CultureInfo.InvariantCulture),
                 ["run_record"] = Relative(launch.ProjectDirectory, files.RunRecord),
+                ["base_sha256"] = baseSha256,
                 ["project_directory"] = launch.ProjectDirectory,
                 ["synced_lines"] = "0",
             },
