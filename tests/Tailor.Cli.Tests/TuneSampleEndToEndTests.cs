@@ -62,7 +62,7 @@ public sealed class TuneSampleEndToEndTests : IAsyncLifetime
         var promoted = await _cli.RunInAsync(Project(), "models", "promote", "candidate", modelId);
         Assert.True(promoted.ExitCode == 0, promoted.ToString());
         string after = File.ReadAllText(Project("tailor.yaml"));
-        Assert.Contains($"    path: {file}      # written by `tailor tune`; a warning until it exists\n", after, StringComparison.Ordinal);
+        Assert.Contains($"    path: {file}      # a tuned model once `tailor models promote candidate <model>`; a warning until then\n", after, StringComparison.Ordinal);
         Assert.Equal(System.Text.Encoding.UTF8.GetString(original), after.Replace(file, "models/candidate.gguf", StringComparison.Ordinal));
         var check = await _cli.RunInAsync(Project(), "spec", "check");
         Assert.True(check.ExitCode == 0, check.ToString());

@@ -64,8 +64,8 @@ public sealed class AliasPromotionTests : IAsyncLifetime
 
         string edited = File.ReadAllText(Spec);
         Assert.Equal(
-            ["-    path: models/candidate.gguf      # written by `tailor tune`; a warning until it exists",
-             "+    path: .tailor/tuning/ft-1/model.gguf      # written by `tailor tune`; a warning until it exists"],
+            ["-    path: models/candidate.gguf      # a tuned model once `tailor models promote candidate <model>`; a warning until then",
+             "+    path: .tailor/tuning/ft-1/model.gguf      # a tuned model once `tailor models promote candidate <model>`; a warning until then"],
             Diff(original, edited));
         Assert.True(promotion.Changed);
         Assert.Equal(" models/candidate.gguf", promotion.Before["path"]);
@@ -81,7 +81,7 @@ public sealed class AliasPromotionTests : IAsyncLifetime
         var promoter = Promoter();
         await promoter.PromoteAsync(Spec, "candidate", Model("qa-1", TuningOutputKind.LoraAdapter, "local", ".tailor/tuning/ft-1/adapter.gguf", "models/base.gguf"), TestContext.Current.CancellationToken);
         string adapter = File.ReadAllText(Spec);
-        Assert.Contains("    path: models/base.gguf      # written by", adapter, StringComparison.Ordinal);
+        Assert.Contains("    path: models/base.gguf      # a tuned model once", adapter, StringComparison.Ordinal);
         Assert.Contains("    adapters: [.tailor/tuning/ft-1/adapter.gguf]\n    model: qa-1\n  judge:", adapter, StringComparison.Ordinal);
 
         await promoter.PromoteAsync(Spec, "candidate", Model("qa-2", TuningOutputKind.Gguf, "local", ".tailor/tuning/ft-2/model.gguf"), TestContext.Current.CancellationToken);
@@ -122,7 +122,7 @@ public sealed class AliasPromotionTests : IAsyncLifetime
         Assert.Contains("models.candidate was edited since qa-1 was promoted (path changed)", error.Message, StringComparison.Ordinal);
 
         await promoter.RollbackAsync(Spec, "candidate", force: true, TestContext.Current.CancellationToken);
-        Assert.Contains("path: models/candidate.gguf      # written by", File.ReadAllText(Spec), StringComparison.Ordinal);
+        Assert.Contains("path: models/candidate.gguf      # a tuned model once", File.ReadAllText(Spec), StringComparison.Ordinal);
     }
 
     [Fact]
