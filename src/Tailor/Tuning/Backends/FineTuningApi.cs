@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polly;
-using Polly.Retry;
 using Tailor.Providers;
 using Tailor.Providers.OpenAI;
 
@@ -39,32 +38,7 @@ internal sealed class FineTuningApi
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider };
-        if (options.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromSeconds(60),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-                {
-                    { Result: { } r } => (int)r.StatusCode is 408 or 429 or 500 or 502 or 503 or 504,
-                    { Exception: HttpRequestException or TimeoutException } => true,
-                    _ => false,
-                }),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r ? RetryAfterHeader.Read(r, options.TimeProvider.GetUtcNow()) : null),
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        _retries = builder.Build();
+        _retries = VendorRetries.Create(options.MaxRetries, options.RetryBaseDelay, TimeSpan.FromSeconds(60), options.TimeProvider);
     }
 
     public Uri BaseUri => _baseUri;
