@@ -184,6 +184,21 @@ public abstract class FakeFineTuningServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The job called <paramref name="id"/>, or null; with <paramref name="poll"/>, a poll of it (see <see cref="Polled"/>).</summary>
+    protected FakeTuningJob? FindJob(string id, bool poll)
+    {
+        lock (Gate)
+        {
+            var job = JobList.FirstOrDefault(j => j.Id == id);
+            if (job is not null && poll)
+            {
+                Polled(job);
+            }
+
+            return job;
+        }
+    }
+
     /// <summary>A poll of <paramref name="job"/>: moves it one stage on poll-driven servers.</summary>
     protected void Polled(FakeTuningJob job)
     {

@@ -287,22 +287,8 @@ public sealed class FakeMistralFineTuningServer : FakeFineTuningServer
         return WriteAsync(context, 200, new JsonObject { ["data"] = data, ["object"] = "list", ["total"] = data.Count });
     }
 
-    private Task WithJob(HttpContext context, string id, bool poll, Func<FakeTuningJob, Task> then)
-    {
-        FakeTuningJob? job;
-        lock (Gate)
-        {
-            job = JobList.FirstOrDefault(j => j.Id == id);
-            if (job is not null && poll)
-            {
-                Polled(job);
-            }
-        }
-
-        return job is null
-            ? WriteAsync(context, 404, Error($"No fine-tuning job with id '{id}'", "invalid_request_error", "1404"))
-            : then(job);
-    }
+    private Task WithJob(HttpContext context, string id, bool poll, Func<FakeTuningJob, Task> then) =>
+        FindJob(id, poll) is { } job ? then(job) : WriteAsync(context, 404, Error($"No fine-tuning job with id '{id}'", "invalid_request_error", "1404"));
 
     private Task WithFile(HttpContext context, string id, Func<FakeUploadedFile, Task> then)
     {

@@ -244,22 +244,8 @@ public sealed class FakeOpenAIFineTuningServer : FakeFineTuningServer
         await WriteAsync(context, 200, JobJson(job));
     }
 
-    private Task WithJob(HttpContext context, string id, bool poll, Func<FakeTuningJob, Task> then)
-    {
-        FakeTuningJob? job;
-        lock (Gate)
-        {
-            job = JobList.FirstOrDefault(j => j.Id == id);
-            if (job is not null && poll)
-            {
-                Polled(job);
-            }
-        }
-
-        return job is null
-            ? WriteAsync(context, 404, Error($"Could not find fine-tune: {id}", "invalid_request_error", "fine_tune_id", "fine_tune_not_found"))
-            : then(job);
-    }
+    private Task WithJob(HttpContext context, string id, bool poll, Func<FakeTuningJob, Task> then) =>
+        FindJob(id, poll) is { } job ? then(job) : WriteAsync(context, 404, Error($"Could not find fine-tune: {id}", "invalid_request_error", "fine_tune_id", "fine_tune_not_found"));
 
     private JsonObject JobJson(FakeTuningJob job)
     {
