@@ -2,10 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using Tailor.Local.Tuning;
 using Tailor.Tuning;
-using Tailor.Tuning.Backends.Mistral;
-using Tailor.Tuning.Backends.OpenAI;
 
 namespace Tailor.Cli.Commands;
 
@@ -17,8 +14,7 @@ internal static class TuneListCommand
 {
     public static Command Create(CliEnvironment env)
     {
-        var backend = new Option<string?>("--backend", "-b") { Description = "Only jobs on this backend" };
-        backend.AcceptOnlyFromAmong(LocalTuningBackend.BackendName, MistralTuningBackend.BackendName, OpenAITuningBackend.BackendName);
+        var backend = TuneCommand.BackendOption("Only jobs on this backend");
         var status = new Option<string[]>("--status") { Description = "Only jobs in these statuses (running, succeeded, failed, ...)", AllowMultipleArgumentsPerToken = true };
         var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => 20 };
         var json = TuneCommand.JsonOption("the jobs");

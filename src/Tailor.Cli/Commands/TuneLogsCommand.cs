@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using Tailor.Tuning;
 
 namespace Tailor.Cli.Commands;
 
@@ -13,30 +12,18 @@ internal static class TuneLogsCommand
 {
     public static Command Create(CliEnvironment env)
     {
-        var job = TuneCommand.JobArgument();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events until the job ends" };
-        var interval = TuneCommand.IntervalOption();
-        var json = TuneCommand.JsonOption("one event per line");
-        var command = new Command("logs", "A tuning job's events; --follow prints new ones until it ends");
-        command.Arguments.Add(job);
-        command.Options.Add(follow);
-        command.Options.Add(interval);
-        command.Options.Add(json);
-        command.SetAction(async (parse, ct) =>
-        {
-            var every = TuneWorkspace.ParseInterval(parse.GetValue(interval)!, "--interval");
-            await using var workspace = await TuneWorkspace.OpenAsync(parse, env, null, ct);
-            return await TuneWorkspace.GuardAsync(async () =>
+        return TuneCommand.JobCommand(env, "logs", "A tuning job's events; --follow prints new ones until it ends", "one event per line", follows: true,
+            async call =>
             {
-                var resolved = await workspace.Manager.ResolveAsync(parse.GetValue(job), ct);
-                bool asJson = parse.GetValue(json);
+                var (workspace, id, ct) = (call.Workspace, call.Job.Id, call.Ct);
                 long last = 0;
                 async Task PrintNewAsync(CancellationToken token)
                 {
-                    await foreach (var e in workspace.Store.ReadEventsAsync(resolved.Id, last, token))
+                    await foreach (var e in workspace.Store.ReadEventsAsync(id, last, token))
                     {
                         last = e.Sequence;
-                        if (asJson)
+                        if (call.Json)
                         {
                             env.WriteRawLine(JsonSerializer.Serialize(new
                             {
@@ -51,25 +38,23 @@ internal static class TuneLogsCommand
                     }
                 }
 
-                if (!parse.GetValue(follow))
+                if (!call.Parse.GetValue(follow))
                 {
-                    await workspace.Manager.RefreshAsync(resolved.Id, ct);
+                    await workspace.Manager.RefreshAsync(id, ct);
                     await PrintNewAsync(ct);
                     return ExitCodes.Ok;
                 }
 
                 try
                 {
-                    var final = await workspace.Manager.WatchAsync(resolved.Id, every, (_, token) => PrintNewAsync(token), cancellationToken: ct);
+                    var final = await workspace.Manager.WatchAsync(id, call.Interval, (_, token) => PrintNewAsync(token), cancellationToken: ct);
                     return TuneWatch.ExitCode(final);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    env.Error.MarkupLine($"[yellow]stopped following[/]; the job keeps running: tailor tune logs {Markup.Escape(resolved.Id)} --follow");
+                    env.Error.MarkupLine($"[yellow]stopped following[/]; the job keeps running: tailor tune logs {Markup.Escape(id)} --follow");
                     return 130;
                 }
-            });
-        });
-        return command;
+            }, follow);
     }
 }

@@ -12,29 +12,17 @@ internal static class TuneResumeCommand
 {
     public static Command Create(CliEnvironment env)
     {
-        var job = TuneCommand.JobArgument();
         var watch = TuneCommand.WatchOption();
-        var interval = TuneCommand.IntervalOption();
-        var json = TuneCommand.JsonOption("the job");
-        var command = new Command("resume", "Continue a stopped job: a local one from its last checkpoint, a paused or validated hosted one");
-        command.Arguments.Add(job);
-        command.Options.Add(watch);
-        command.Options.Add(interval);
-        command.Options.Add(json);
-        command.SetAction(async (parse, ct) =>
-        {
-            var every = TuneWorkspace.ParseInterval(parse.GetValue(interval)!, "--interval");
-            await using var workspace = await TuneWorkspace.OpenAsync(parse, env, null, ct);
-            return await TuneWorkspace.GuardAsync(async () =>
+        return TuneCommand.JobCommand(env, "resume", "Continue a stopped job: a local one from its last checkpoint, a paused or validated hosted one", "the job", follows: true,
+            async call =>
             {
-                var resolved = await workspace.Manager.ResolveAsync(parse.GetValue(job), ct);
-                var resumed = (await workspace.Manager.ResumeAsync(resolved.Id, ct)).Job;
-                if (parse.GetValue(watch))
+                var resumed = (await call.Workspace.Manager.ResumeAsync(call.Job.Id, call.Ct)).Job;
+                if (call.Parse.GetValue(watch))
                 {
-                    return await TuneWatch.FollowAsync(workspace, resumed, every, parse.GetValue(json), ct);
+                    return await TuneWatch.FollowAsync(call.Workspace, resumed, call.Interval, call.Json, call.Ct);
                 }
 
-                if (parse.GetValue(json))
+                if (call.Json)
                 {
                     env.WriteRawLine(JsonSerializer.Serialize(TuneViews.Json(resumed), CliJson.Indented));
                 }
@@ -45,8 +33,6 @@ internal static class TuneResumeCommand
                 }
 
                 return ExitCodes.Ok;
-            });
-        });
-        return command;
+            }, watch);
     }
 }

@@ -20,8 +20,7 @@ internal static class TuneStartCommand
 {
     public static Command Create(CliEnvironment env)
     {
-        var backend = new Option<string?>("--backend", "-b") { Description = "Where to train: local (this machine), mistral or openai" };
-        backend.AcceptOnlyFromAmong(LocalTuningBackend.BackendName, MistralTuningBackend.BackendName, OpenAITuningBackend.BackendName);
+        var backend = TuneCommand.BackendOption("Where to train: local (this machine), mistral or openai");
         var baseModel = new Option<string?>("--base") { Description = "The model to start from: a model alias of tailor.yaml, a GGUF file (local), or a vendor model id" };
         var from = new Option<string?>("--from") { Description = "Repeat the recipe of a job (or of the job that made a registered model); options given here replace its settings" };
         var baseUrl = new Option<string?>("--base-url") { Description = "The hosted fine-tuning API's root (default: the base alias's base_url, else the vendor's)" };

@@ -11,32 +11,18 @@ internal static class TuneStatusCommand
 {
     public static Command Create(CliEnvironment env)
     {
-        var job = TuneCommand.JobArgument();
         var watch = TuneCommand.WatchOption();
-        var interval = TuneCommand.IntervalOption();
-        var json = TuneCommand.JsonOption("the job");
-        var command = new Command("status", "Where a tuning job stands: status, progress, loss chart, latest events; --watch follows it live");
-        command.Arguments.Add(job);
-        command.Options.Add(watch);
-        command.Options.Add(interval);
-        command.Options.Add(json);
-        command.SetAction(async (parse, ct) =>
-        {
-            var every = TuneWorkspace.ParseInterval(parse.GetValue(interval)!, "--interval");
-            await using var workspace = await TuneWorkspace.OpenAsync(parse, env, null, ct);
-            return await TuneWorkspace.GuardAsync(async () =>
+        return TuneCommand.JobCommand(env, "status", "Where a tuning job stands: status, progress, loss chart, latest events; --watch follows it live", "the job", follows: true,
+            async call =>
             {
-                var resolved = await workspace.Manager.ResolveAsync(parse.GetValue(job), ct);
-                var current = (await workspace.Manager.RefreshAsync(resolved.Id, ct)).Job;
-                if (parse.GetValue(watch))
+                var current = (await call.Workspace.Manager.RefreshAsync(call.Job.Id, call.Ct)).Job;
+                if (call.Parse.GetValue(watch))
                 {
-                    return await TuneWatch.FollowAsync(workspace, current, every, parse.GetValue(json), ct);
+                    return await TuneWatch.FollowAsync(call.Workspace, current, call.Interval, call.Json, call.Ct);
                 }
 
-                await TuneViews.WriteAsync(workspace, current, parse.GetValue(json), ct);
+                await TuneViews.WriteAsync(call.Workspace, current, call.Json, call.Ct);
                 return ExitCodes.Ok;
-            });
-        });
-        return command;
+            }, watch);
     }
 }
