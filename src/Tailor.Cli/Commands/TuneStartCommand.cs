@@ -30,7 +30,7 @@ internal static class TuneStartCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the data and print the time and cost estimate; start nothing" };
         var force = new Option<bool>("--force") { Description = "Start even when pre-flight finds errors, leaving the rejected lines out" };
         var watch = new Option<bool>("--watch", "-w") { Description = "Follow the job until it ends, with a live loss chart on a terminal" };
-        var interval = new Option<string>("--interval") { Description = "How often --watch asks for news: 2s, 500ms, 1m", DefaultValueFactory = _ => "2s" };
+        var interval = TuneCommand.IntervalOption();
         var json = new Option<bool>("--json") { Description = "Print the job (or the dry run) as JSON" };
         var settings = new TuneSettings();
 
@@ -43,14 +43,15 @@ internal static class TuneStartCommand
         settings.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var every = TuneWorkspace.ParseInterval(parse.GetValue(interval)!, "--interval");
+            var every = TuneWorkspace.ParseInterval(parse.GetValue(interval));
             await using var workspace = await TuneWorkspace.OpenAsync(parse, env, ParsePrices(parse.GetValue(prices)), ct);
             return await TuneWorkspace.GuardAsync(async () =>
             {
                 var recipe = parse.GetValue(from) is { } reference ? await RecipeAsync(workspace, reference, ct) : null;
                 var draft = Draft(workspace, parse, settings, recipe, new Given(
                     parse.GetValue(backend), parse.GetValue(baseModel), parse.GetValue(baseUrl), parse.GetValue(keyEnv), parse.GetValue(noAutoStart), parse.GetValue(force), parse.GetValue(dryRun)));
-                return await RunAsync(workspace, draft, recipe, parse.GetValue(dryRun), parse.GetValue(watch) ? every : null, parse.GetValue(json), ct);
+                return await RunAsync(workspace, draft, recipe, parse.GetValue(dryRun),
+                    parse.GetValue(watch) ? every ?? TuneWorkspace.DefaultInterval(draft.Backend) : null, parse.GetValue(json), ct);
             });
         });
         return command;

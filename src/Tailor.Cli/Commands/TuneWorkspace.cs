@@ -93,13 +93,18 @@ internal sealed partial class TuneWorkspace : IAsyncDisposable
         }
     }
 
-    /// <summary>An interval: seconds (<c>2</c>, <c>0.5</c>) or a number and a unit (<c>500ms</c>, <c>2s</c>, <c>1m</c>).</summary>
-    public static TimeSpan ParseInterval(string text, string option)
+    /// <summary><c>--interval</c>: seconds (<c>2</c>, <c>0.5</c>) or a number and a unit (<c>500ms</c>, <c>2s</c>, <c>1m</c>); null when not given.</summary>
+    public static TimeSpan? ParseInterval(string? text)
     {
-        var match = IntervalPattern().Match(text);
-        if (!match.Success)
+        if (text is null)
         {
-            throw new CliException($"{option}: '{text}' is not an interval", "write seconds (2, 0.5) or a number and a unit: 500ms, 2s, 1m");
+            return null;
+        }
+
+        var match = IntervalPattern().Match(text);
+        if (!match.Success || double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) <= 0)
+        {
+            throw new CliException($"--interval: '{text}' is not an interval", "write seconds (2, 0.5) or a number and a unit: 500ms, 2s, 1m");
         }
 
         double amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -110,6 +115,9 @@ internal sealed partial class TuneWorkspace : IAsyncDisposable
             _ => TimeSpan.FromSeconds(amount),
         };
     }
+
+    /// <summary>How often to ask when <c>--interval</c> is not given: the local worker's files are cheap to read; a vendor's API is not asked more than it needs.</summary>
+    public static TimeSpan DefaultInterval(string backend) => backend == LocalTuningBackend.BackendName ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(15);
 
     [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IntervalPattern();
