@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Tailor.Local.Native;
 using Tailor.Local.Training;
 using Tailor.Local.Training.Worker;
 
@@ -86,31 +84,8 @@ public static class DetachedTrainingHost
             }) { IsBackground = true, Name = "tailor-cancel-watch" };
             watcher.Start();
 
-            // 4. train; a ggml assertion still kills the process, so it says why first
-            LocalEngine.EnsureLoaded();
-            InstallNativeAbortReporter();
-            try
-            {
-                LocalTrainer.Train(job, new EventWriter(), cancel.Token);
-                return WorkerProtocol.ExitCompleted;
-            }
-            catch (TrainingCancelledException)
-            {
-                return WorkerProtocol.ExitCancelled; // the trainer reported the checkpoint
-            }
-            catch (TrainingException e)
-            {
-                Write(new TrainingFailed(e.Message, e.IsInputError));
-                return e.IsInputError ? WorkerProtocol.ExitBadInput : WorkerProtocol.ExitFailed;
-            }
-#pragma warning disable CA1031 // the worker's last word: any failure becomes a 'failed' event rather than a lost stack trace
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Write(new TrainingFailed($"{e.GetType().Name}: {e.Message}", IsInputError: false));
-                Console.Error.WriteLine(e);
-                return WorkerProtocol.ExitFailed;
-            }
+            // 4. train (a ggml assertion still kills the process, so it says why first)
+            return WorkerTraining.Run(job, Write, cancel.Token);
         }
         finally
         {
@@ -163,18 +138,5 @@ public static class DetachedTrainingHost
         {
             s_events?.WriteLine(line);
         }
-    }
-
-    private static unsafe void InstallNativeAbortReporter() =>
-        Ggml.ggml_set_abort_callback((nint)(delegate* unmanaged[Cdecl]<nint, void>)&OnNativeAbort);
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnNativeAbort(nint message) =>
-        Write(new TrainingFailed("ggml aborted: " + (Marshal.PtrToStringUTF8(message) ?? "(no message)"), IsInputError: false, NativeAbort: true));
-
-    /// <summary>Writes each event as the trainer reports it, on the training thread.</summary>
-    private sealed class EventWriter : IProgress<TrainingEvent>
-    {
-        public void Report(TrainingEvent value) => Write(value);
     }
 }
