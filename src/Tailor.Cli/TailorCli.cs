@@ -33,6 +33,8 @@ public static class TailorCli
         root.Subcommands.Add(DataCommand.Create(env));
         root.Subcommands.Add(ModelCommand.Create(env));
         root.Subcommands.Add(EvalCommand.Create(env));
+        root.Subcommands.Add(TuneCommand.Create(env));
+        root.Subcommands.Add(ModelsCommand.Create(env));
         return root;
     }
 

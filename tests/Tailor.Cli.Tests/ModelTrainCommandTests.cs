@@ -77,16 +77,21 @@ public sealed class ModelTrainCommandTests : IDisposable
         var run = await _cli.RunAsync(["model", "finetune", "base.gguf", "--data", "bad.jsonl", "--out", "x.gguf", .. Small]);
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
-        Assert.Contains("bad.jsonl:2: message 2 has weight 0.5", run.Error, StringComparison.Ordinal);
-        Assert.Contains("bad.jsonl:3: not valid JSON", run.Error, StringComparison.Ordinal);
-        Assert.Contains("bad.jsonl:4: expected \"messages\"", run.Error, StringComparison.Ordinal);
+        Assert.Contains("bad.jsonl:2: message 2 (assistant) has weight 0.5", run.Error, StringComparison.Ordinal);
+        Assert.Contains("bad.jsonl:3: error[json-syntax]", run.Error, StringComparison.Ordinal);
+        Assert.Contains("bad.jsonl:4: error[missing-messages]", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("bad.jsonl:1", run.Error, StringComparison.Ordinal);
 
-        // a problem only the trainer sees (a role it does not know) comes back from the worker as bad input too
+        // the same reader as tailor tune and tailor data: a role it does not know, with the field
         File.WriteAllText(_cli.PathOf("roles.jsonl"), """{"messages":[{"role":"robot","content":"hi"},{"role":"assistant","content":"x"}]}""");
         var roles = await _cli.RunAsync(["model", "finetune", "base.gguf", "--data", "roles.jsonl", "--out", "x.gguf", .. Small]);
         Assert.Equal(ExitCodes.BadInput, roles.ExitCode);
-        Assert.Contains("roles.jsonl:1: message 1 has role 'robot'", roles.Error, StringComparison.Ordinal);
+        Assert.Contains("roles.jsonl:1: error[unknown-role] messages[0].role: unknown role \"robot\"", roles.Error, StringComparison.Ordinal);
+
+        // a problem only the trainer sees (a sequence longer than the model's context) comes back from the worker as bad input too
+        var context = await _cli.RunAsync(["model", "finetune", "base.gguf", "--data", "qa.jsonl", "--out", "x.gguf", "--steps", "2", "--seq-len", "4096", "--threads", "1"]);
+        Assert.Equal(ExitCodes.BadInput, context.ExitCode);
+        Assert.Contains("exceeds the model's context length 128", context.Error, StringComparison.Ordinal);
     }
 
     [Fact]

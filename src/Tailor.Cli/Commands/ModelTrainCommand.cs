@@ -151,8 +151,8 @@ internal static class ModelTrainCommand
         {
             BaseModelPath = basePath,
             OutputPath = outputPath,
-            Examples = ModelTrainingData.Read(dataFiles, env.WorkingDirectory),
-            ValidationExamples = validationFiles is { Length: > 0 } ? ModelTrainingData.Read(validationFiles, env.WorkingDirectory) : null,
+            Examples = await ModelTrainingData.ReadAsync(dataFiles, env.WorkingDirectory, ct),
+            ValidationExamples = validationFiles is { Length: > 0 } ? await ModelTrainingData.ReadAsync(validationFiles, env.WorkingDirectory, ct) : null,
             Options = options,
             ResumeFrom = resumeFrom,
         };

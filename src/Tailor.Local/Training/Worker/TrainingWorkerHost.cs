@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Tailor.Local.Native;
 
 namespace Tailor.Local.Training.Worker;
 
@@ -66,33 +64,8 @@ public static class TrainingWorkerHost
             cancel.Cancel();
         });
 
-        // 3. a ggml assertion still kills the process; say why first
-        LocalEngine.EnsureLoaded();
-        InstallNativeAbortReporter();
-
-        // 4. train
-        try
-        {
-            LocalTrainer.Train(job, new EventWriter(), cancel.Token);
-            return WorkerProtocol.ExitCompleted;
-        }
-        catch (TrainingCancelledException)
-        {
-            return WorkerProtocol.ExitCancelled; // the trainer reported the checkpoint
-        }
-        catch (TrainingException ex)
-        {
-            Write(new TrainingFailed(ex.Message, ex.IsInputError));
-            return ex.IsInputError ? WorkerProtocol.ExitBadInput : WorkerProtocol.ExitFailed;
-        }
-#pragma warning disable CA1031 // the worker's last word: any failure becomes a 'failed' event rather than a stack trace
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Write(new TrainingFailed($"{ex.GetType().Name}: {ex.Message}", IsInputError: false));
-            Console.Error.WriteLine(ex);
-            return WorkerProtocol.ExitFailed;
-        }
+        // 3. train (a ggml assertion still kills the process, so it says why first)
+        return WorkerTraining.Run(job, Write, cancel.Token);
     }
 
     private static void Write(TrainingEvent e)
@@ -103,18 +76,5 @@ public static class TrainingWorkerHost
             s_output!.WriteLine(line);
             s_output.Flush();
         }
-    }
-
-    private static unsafe void InstallNativeAbortReporter() =>
-        Ggml.ggml_set_abort_callback((nint)(delegate* unmanaged[Cdecl]<nint, void>)&OnNativeAbort);
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnNativeAbort(nint message) =>
-        Write(new TrainingFailed("ggml aborted: " + (Marshal.PtrToStringUTF8(message) ?? "(no message)"), IsInputError: false, NativeAbort: true));
-
-    /// <summary>Reports synchronously, in order, on the training thread.</summary>
-    private sealed class EventWriter : IProgress<TrainingEvent>
-    {
-        public void Report(TrainingEvent value) => Write(value);
     }
 }

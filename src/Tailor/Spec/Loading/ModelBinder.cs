@@ -171,7 +171,7 @@ internal sealed partial class ModelBinder(SpecReadContext context, References re
         else
         {
             context.RequireFile(path, model.Field("path"), SpecSeverity.Warning, "model file",
-                "'tailor tune' or 'tailor model create' writes it; until then this model cannot run");
+                "'tailor models promote <alias> <model>' points it at a tuned model, 'tailor model create' or 'tailor model finetune' writes one; until then this model cannot run");
         }
 
         foreach (ListItem adapter in adapterItems ?? [])

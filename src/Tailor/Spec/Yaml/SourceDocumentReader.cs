@@ -90,7 +90,7 @@ internal sealed class SourceDocumentReader
 
             case Scalar scalar:
                 Next();
-                var node = new SourceScalar(ToMark(scalar.Start), scalar.Value, IsPlain(scalar));
+                var node = new SourceScalar(ToMark(scalar.Start), scalar.Value, IsPlain(scalar)) { End = ToMark(scalar.End) };
                 Remember(scalar, node);
                 return node;
 
@@ -103,8 +103,14 @@ internal sealed class SourceDocumentReader
                     items.Add(ReadNode(depth + 1));
                 }
 
+                var end = (SequenceEnd)_parser.Current!;
                 Next();
-                var sequence = new SourceSequence(ToMark(start.Start), items);
+                bool flow = start.Style == SequenceStyle.Flow;
+                var sequence = new SourceSequence(ToMark(start.Start), items)
+                {
+                    IsFlow = flow,
+                    End = flow ? ToMark(end.End) : items.Count > 0 ? items[^1].End : ToMark(start.End),
+                };
                 // Registered only once complete, so an alias inside its own anchor is reported, not a cycle.
                 Remember(start, sequence);
                 return sequence;
@@ -129,7 +135,10 @@ internal sealed class SourceDocumentReader
                     }
                 }
 
+                var end = (MappingEnd)_parser.Current!;
                 Next();
+                // the end of the mapping's own text: merged entries and aliased values live elsewhere in the file
+                var ownEnd = entries.Aggregate(ToMark(start.End), (last, e) => Later(Later(last, e.Key.End), e.Value.End));
                 var own = entries.Select(e => e.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
                 foreach (SourceEntry entry in merged)
                 {
@@ -139,7 +148,12 @@ internal sealed class SourceDocumentReader
                     }
                 }
 
-                var mapping = new SourceMapping(ToMark(start.Start), entries);
+                bool flow = start.Style == MappingStyle.Flow;
+                var mapping = new SourceMapping(ToMark(start.Start), entries)
+                {
+                    IsFlow = flow,
+                    End = flow ? ToMark(end.End) : ownEnd,
+                };
                 Remember(start, mapping);
                 return mapping;
             }
@@ -193,6 +207,8 @@ internal sealed class SourceDocumentReader
         scalar.Style == ScalarStyle.Plain && (scalar.Tag.IsEmpty || scalar.Tag.IsNonSpecific);
 
     private static SourceMark ToMark(Mark mark) => new((int)mark.Line, (int)mark.Column);
+
+    private static SourceMark Later(SourceMark a, SourceMark b) => (a.Line, a.Column).CompareTo((b.Line, b.Column)) >= 0 ? a : b;
 
     private sealed class NestingTooDeepException(SourceMark at) : Exception("YAML nesting too deep.")
     {

@@ -11,6 +11,12 @@ internal abstract class SourceNode(SourceMark start)
 {
     public SourceMark Start { get; } = start;
 
+    /// <summary>
+    /// Just past the node's last character: a scalar's end, a flow collection's closing bracket, a block collection's last
+    /// item. What surgical edits of the text need (see <c>Tuning/Aliases</c>).
+    /// </summary>
+    public SourceMark End { get; init; }
+
     /// <summary>What the node is, for "expected X, got Y" messages.</summary>
     public abstract string Describe();
 }
@@ -41,6 +47,9 @@ internal sealed class SourceSequence(SourceMark start, IReadOnlyList<SourceNode>
 {
     public IReadOnlyList<SourceNode> Items { get; } = items;
 
+    /// <summary>Written in brackets (<c>[a, b]</c>) rather than as <c>- a</c> lines.</summary>
+    public bool IsFlow { get; init; }
+
     public override string Describe() => "a list";
 }
 
@@ -48,6 +57,9 @@ internal sealed class SourceMapping(SourceMark start, IReadOnlyList<SourceEntry>
 {
     /// <summary>Entries in document order, duplicates included; entries merged in with <c>&lt;&lt;</c> come last.</summary>
     public IReadOnlyList<SourceEntry> Entries { get; } = entries;
+
+    /// <summary>Written in braces (<c>{a: 1}</c>) rather than as indented lines.</summary>
+    public bool IsFlow { get; init; }
 
     public override string Describe() => "a mapping";
 }

@@ -10,7 +10,7 @@ namespace Tailor.Store.Relational;
 /// store says how to open connections, how writes are serialised, and which driver errors mean "unavailable".
 /// </summary>
 /// <remarks>Thread-safe as long as the concrete store's <see cref="WriteAsync"/> and <see cref="OpenReaderAsync"/> are.</remarks>
-public abstract class RelationalGatewayStore : IGatewayStore
+public abstract partial class RelationalGatewayStore : IGatewayStore
 {
     /// <summary>Runs <paramref name="work"/> in one committed transaction.</summary>
     protected abstract Task WriteAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> work, CancellationToken cancellationToken);

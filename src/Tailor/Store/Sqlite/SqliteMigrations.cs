@@ -147,6 +147,93 @@ internal static class SqliteMigrations
                 last_used_at_ms     INTEGER
             ) STRICT;
             """),
+        (4, "tuning", """
+            CREATE TABLE tuning_jobs (
+                id                TEXT PRIMARY KEY,
+                backend           TEXT NOT NULL,
+                external_id       TEXT,
+                status            TEXT NOT NULL,
+                vendor_status     TEXT,
+                base_model        TEXT NOT NULL,
+                work_dir          TEXT NOT NULL,
+                created_at_ms     INTEGER NOT NULL,
+                updated_at_ms     INTEGER NOT NULL,
+                started_at_ms     INTEGER,
+                finished_at_ms    INTEGER,
+                step              INTEGER,
+                total_steps       INTEGER,
+                trained_tokens    INTEGER,
+                error             TEXT,
+                model_id          TEXT,
+                request_json      TEXT NOT NULL,
+                output_json       TEXT,
+                estimate_json     TEXT,
+                state_json        TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX ix_tuning_jobs_status ON tuning_jobs (status, created_at_ms);
+            CREATE TABLE tuning_events (
+                job_id            TEXT NOT NULL REFERENCES tuning_jobs (id) ON DELETE CASCADE,
+                seq               INTEGER NOT NULL,
+                event_key         TEXT NOT NULL,
+                at_ms             INTEGER NOT NULL,
+                level             TEXT NOT NULL,
+                kind              TEXT NOT NULL,
+                message           TEXT NOT NULL,
+                data_json         TEXT,
+                PRIMARY KEY (job_id, seq),
+                UNIQUE (job_id, event_key)
+            ) STRICT;
+            CREATE TABLE tuning_metrics (
+                job_id            TEXT NOT NULL REFERENCES tuning_jobs (id) ON DELETE CASCADE,
+                step              INTEGER NOT NULL,
+                at_ms             INTEGER,
+                train_loss        REAL,
+                valid_loss        REAL,
+                valid_accuracy    REAL,
+                learning_rate     REAL,
+                PRIMARY KEY (job_id, step)
+            ) STRICT;
+            CREATE TABLE tuning_checkpoints (
+                job_id            TEXT NOT NULL REFERENCES tuning_jobs (id) ON DELETE CASCADE,
+                step              INTEGER NOT NULL,
+                at_ms             INTEGER NOT NULL,
+                reference         TEXT,
+                train_loss        REAL,
+                valid_loss        REAL,
+                valid_accuracy    REAL,
+                PRIMARY KEY (job_id, step)
+            ) STRICT;
+            CREATE TABLE models (
+                id                TEXT PRIMARY KEY,
+                created_at_ms     INTEGER NOT NULL,
+                source            TEXT NOT NULL,
+                kind              TEXT NOT NULL,
+                provider          TEXT NOT NULL,
+                reference         TEXT NOT NULL,
+                base_reference    TEXT,
+                base_url          TEXT,
+                api_key_env       TEXT,
+                job_id            TEXT,
+                sha256            TEXT,
+                bytes             INTEGER,
+                description       TEXT,
+                lineage_json      TEXT NOT NULL
+            ) STRICT;
+            CREATE UNIQUE INDEX ix_models_job ON models (job_id) WHERE job_id IS NOT NULL;
+            CREATE TABLE alias_changes (
+                id                TEXT PRIMARY KEY,
+                spec_path         TEXT NOT NULL,
+                alias             TEXT NOT NULL,
+                model_id          TEXT,
+                at_ms             INTEGER NOT NULL,
+                before_json       TEXT NOT NULL,
+                after_json        TEXT NOT NULL,
+                before_text       TEXT NOT NULL,
+                after_text        TEXT NOT NULL,
+                rolled_back_at_ms INTEGER
+            ) STRICT;
+            CREATE INDEX ix_alias_changes_alias ON alias_changes (spec_path, alias, at_ms);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;
