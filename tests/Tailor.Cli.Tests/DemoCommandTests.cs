@@ -23,7 +23,10 @@ public sealed class DemoCommandTests : IDisposable
         Assert.True(demo.ExitCode is 0 or 1, demo.ToString());
         string Project(params string[] parts) => _cli.PathOf(["app", .. parts]);
         Assert.True(File.Exists(Project("models", "base.gguf")));
-        Assert.True(File.Exists(Project("models", "candidate.gguf")));
+        // The tuning job's model was promoted to the candidate alias.
+        string spec = File.ReadAllText(Project("tailor.yaml"));
+        string tuned = Assert.Single(System.Text.RegularExpressions.Regex.Matches(spec, @"path: (\.tailor/tuning/[^\s]+\.gguf)").Select(m => m.Groups[1].Value).Distinct());
+        Assert.True(File.Exists(Project(tuned)));
 
         // The beta's traffic went through the gateway and was rated.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -51,6 +54,20 @@ public sealed class DemoCommandTests : IDisposable
         var base_ = await _cli.RunInAsync(Project(), "eval", "report", "base", "-f", "json");
         var candidate = await _cli.RunInAsync(Project(), "eval", "report", "candidate", "-f", "json");
         Assert.True(Accuracy(candidate) > Accuracy(base_), $"candidate {Accuracy(candidate)} vs base {Accuracy(base_)}");
+
+        // Switched only when the gates passed: production then names the tuned model, and the gateway's last answer
+        // on the route came from it; otherwise production still serves the base model.
+        bool switched = demo.ExitCode == 0;
+        Assert.Equal(switched ? 2 : 1, System.Text.RegularExpressions.Regex.Matches(spec, System.Text.RegularExpressions.Regex.Escape(tuned)).Count);
+        if (switched)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await using var store = SqliteInteractionStore.Open(Project(".tailor", "tailor.db"));
+            var last = await store.QueryAsync(new InteractionQuery { Source = "gateway", Limit = 1 }, TestContext.Current.CancellationToken).SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal("support", last.Route);
+            Assert.StartsWith("support-", last.ModelId, StringComparison.Ordinal);
+            Assert.Equal(InteractionStatus.Ok, last.Status);
+        }
     }
 
     private static double Accuracy(CliResult report)

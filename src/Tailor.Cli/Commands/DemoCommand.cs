@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using Tailor.Cli.Demo;
+using Tailor.Tuning;
 
 namespace Tailor.Cli.Commands;
 
@@ -24,6 +25,17 @@ internal static class DemoCommand
         command.Options.Add(force);
         command.SetAction((parse, ct) => RunAsync(env, parse.GetValue(directory)!, parse.GetValue(fast), parse.GetValue(force), ct));
         return command;
+    }
+
+    /// <summary>The model the tuning job just registered: the newest in the project's registry.</summary>
+    private static async Task<string> LatestModelAsync(Project project, CancellationToken ct)
+    {
+        await using var store = await project.OpenGatewayStoreAsync(ct);
+        await foreach (var model in ((ITuningStore)store).ListModelsAsync(new ModelQuery { Limit = 1 }, ct))
+        {
+            return model.Id;
+        }
+        throw new CliException("the demo stopped: the tuning job registered no model", "the output above says why");
     }
 
     private sealed record Size(string Embedding, string Layers, string PretrainSteps, string FinetuneSteps);
@@ -84,10 +96,13 @@ internal static class DemoCommand
         await demo.RunAsync(ct, "data", "decontaminate", "data/deduped.jsonl", "-o", "data/train.jsonl");
         await demo.RunAsync(ct, "data", "stats", "data/train.jsonl");
 
-        // 6. Tune the smaller model on it, locally.
-        demo.Step(6, "Fine-tune the candidate", "the local trainer: loss on the assistant's answers only, checked against llama.cpp");
-        await demo.RunAsync(ct, "model", "finetune", "models/base.gguf", "--data", "data/train.jsonl", "-o", "models/candidate.gguf",
-            "--steps", size.FinetuneSteps, "--lr", "0.003", "--batch", "8", "--seq-len", "128", "--seed", "7");
+        // 6. Tune the smaller model on it, locally, as a tuning job: pre-flight, the trainer in its own process, the registry.
+        demo.Step(6, "Fine-tune the candidate", "a local tuning job: data checked first, loss on the assistant's answers only, the model registered with its lineage");
+        await demo.RunAsync(ct, "tune", "start", "--backend", "local", "--base", "base", "--train", "data/train.jsonl", "--suffix", "support",
+            "--steps", size.FinetuneSteps, "--lr", "0.003", "--batch", "8", "--seq-len", "128", "--seed", "7", "--watch");
+        string tuned = await LatestModelAsync(project, ct);
+        await demo.RunAsync(ct, "models", "show", tuned);
+        await demo.RunAsync(ct, "models", "promote", "candidate", tuned);
 
         // 7. Prove it: the same suite on the candidate, compared with the base, against the launch gates.
         demo.Step(7, "Prove it meets the launch criteria", "held-out questions, paired comparison with intervals, gates");
@@ -95,9 +110,24 @@ internal static class DemoCommand
         await demo.RunAsync(ct, "eval", "compare", "base", "candidate");
         int gates = await demo.RunAsync(ct, allowFailure: true, "eval", "gate", "--model", "candidate");
 
+        // 8. Switch: only a candidate that passed the gates goes live; the route keeps its name, the alias behind it changes.
+        demo.Step(8, "Switch the application to it", "the gateway's route serves the production alias; promoting the tuned model there is the switch, and rollback undoes it");
+        if (gates == ExitCodes.Ok)
+        {
+            await demo.RunAsync(ct, "models", "promote", "production", tuned);
+            var live = await DemoSwitch.RunAsync(Project.Load(demo.Parse("spec", "check"), demo.Env), demo.Env, ct);
+            env.Out.MarkupLine($"  the gateway restarted at {Markup.Escape(live.BaseUrl)}; route [bold]{DemoProject.Route}[/] was asked \"{Markup.Escape(live.Question)}\"");
+            env.Out.MarkupLine($"  and the tuned model answered: [bold]{Markup.Escape(live.Answer.Trim())}[/]");
+            await demo.RunAsync(ct, "logs", "tail", "-n", "1");
+        }
+        else
+        {
+            env.Out.MarkupLine("  [yellow]not switched[/]: the candidate did not pass every gate, so production stays on the base model.");
+        }
+
         env.Out.WriteLine();
         env.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]Done in {clock.Elapsed.TotalMinutes:0.0} min.[/] The project is in [bold]{Markup.Escape(Path.GetRelativePath(env.WorkingDirectory, root))}[/]: try [bold]tailor chat --model candidate[/] there."));
+            $"[bold]Done in {clock.Elapsed.TotalMinutes:0.0} min.[/] The project is in [bold]{Markup.Escape(Path.GetRelativePath(env.WorkingDirectory, root))}[/]: try [bold]tailor chat --model candidate[/] or [bold]tailor serve[/] there."));
         if (gates != ExitCodes.Ok)
         {
             env.Out.MarkupLine("[yellow]The candidate did not pass every gate this time[/]: a tiny model trained for a minute is a coin toss; run without --fast for a bigger one.");

@@ -1,10 +1,5 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.AI;
-using Tailor.Gateway.Keys;
-using Tailor.Providers.OpenAI;
-using Tailor.Server;
-using Tailor.Spec;
-using Tailor.Store;
 
 namespace Tailor.Cli.Demo;
 
@@ -20,22 +15,9 @@ internal static class DemoBeta
 
     public static async Task<Outcome> RunAsync(Project project, CliEnvironment env, CancellationToken ct)
     {
-        await using var store = await project.OpenGatewayStoreAsync(ct);
-        var (record, key) = ApiKeys.Create("beta-users", env.TimeProvider.GetUtcNow());
-        await store.AddKeyAsync(record, ct);
-        await using var gateway = await TailorGateway.StartAsync(project.Spec, store, new GatewayServerOptions { Url = "http://127.0.0.1:0" },
-            env.Providers, project.ProviderContext, timeProvider: env.TimeProvider, cancellationToken: ct);
-
-        using var client = new OpenAICompatibleChatClient(new OpenAICompatibleChatClientOptions
-        {
-            BaseUri = gateway.BaseUrl,
-            ApiKey = key,
-            DefaultModelId = DemoProject.Route,
-            FirstByteTimeout = TimeSpan.FromMinutes(2),
-        });
-        using var http = new HttpClient { BaseAddress = gateway.BaseUrl };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-
+        await using var gateway = await DemoGateway.StartAsync(project, env, "beta-users", ct);
+        var client = gateway.Client;
+        var http = gateway.Http;
         int requests = 0, rated = 0, blocked = 0;
         foreach (var (question, correction) in Traffic())
         {
@@ -62,7 +44,6 @@ internal static class DemoBeta
             feedback.EnsureSuccessStatusCode();
             rated++;
         }
-        await gateway.StopAsync();
         return new Outcome(requests, rated, blocked, gateway.BaseUrl.ToString());
     }
 

@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace Tailor.Cli.Demo;
 
 /// <summary>
-/// Writes the demo's application: a spec with objectives, policies, a system prompt, two local models (the base and
-/// the candidate the loop will train), a gateway route, an eval suite of questions held out of the traffic, gates,
+/// Writes the demo's application: a spec with objectives, policies, a system prompt, three local model aliases (the
+/// base, the candidate the loop will train, and production, which the gateway route serves), a gateway route, an eval suite of questions held out of the traffic, gates,
 /// and the product documentation the base model is pretrained on.
 /// </summary>
 internal static class DemoProject
@@ -59,9 +59,13 @@ internal static class DemoProject
             provider: local
             path: models/base.gguf
             options: {temperature: 0, max_tokens: 48}
-          candidate:                   # the model Tailor tunes from the beta's traffic
+          candidate:                   # the model Tailor tunes from the beta's traffic (tailor models promote fills it in)
             provider: local
             path: models/candidate.gguf
+            options: {temperature: 0, max_tokens: 48}
+          production:                  # what the gateway serves; switching models is a promotion of this alias
+            provider: local
+            path: models/base.gguf
             options: {temperature: 0, max_tokens: 48}
 
         defaults:
@@ -70,7 +74,7 @@ internal static class DemoProject
 
         routes:
           support:
-            model: base
+            model: production
 
         evals:
           suites: [evals/heldout.yaml]
