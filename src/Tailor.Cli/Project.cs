@@ -61,18 +61,6 @@ internal sealed class Project
                 "run 'tailor init' to create a project, or pass --project");
     }
 
-    /// <summary>Opens the project's interaction store (SQLite under .tailor/ by default).</summary>
-    public IInteractionStore OpenStore()
-    {
-        if (!string.Equals(Spec.Store.Provider, "sqlite", StringComparison.Ordinal))
-        {
-            throw new CliException(
-                $"store provider '{Spec.Store.Provider}' is not available in this version of the CLI",
-                "use 'store: { provider: sqlite }' (the default)");
-        }
-        return SqliteInteractionStore.Open(Spec.ResolvePath(Spec.Store.Path), Env.TimeProvider);
-    }
-
     /// <summary>Opens the store the spec names, SQLite or PostgreSQL, with interactions, feedback and keys.</summary>
     public async Task<IGatewayStore> OpenGatewayStoreAsync(CancellationToken cancellationToken)
     {

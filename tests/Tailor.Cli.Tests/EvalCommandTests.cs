@@ -328,4 +328,28 @@ public sealed class EvalCommandTests : IAsyncLifetime
 
         Assert.Fail($"the run never stored {count} results");
     }
+
+    [Fact]
+    public async Task With_a_PostgreSQL_store_the_runner_records_its_calls_there_and_keeps_results_in_the_SQLite_file()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync(Ct);
+        if (database is null)
+        {
+            Assert.SkipWhen(!PostgresTestDatabase.Required, PostgresTestDatabase.MissingMessage);
+            Assert.Fail("CI must run the PostgreSQL tests, but " + PostgresTestDatabase.MissingMessage);
+        }
+
+        File.AppendAllText(_cli.PathOf("tailor.yaml"), "\nstore:\n  provider: postgres\n  connection_string_env: EVAL_PG\n");
+        _cli.WithVariable("EVAL_PG", database.ConnectionString);
+
+        var run = await _cli.RunAsync("eval", "run", "--json", "--no-cache");
+        var list = await _cli.RunAsync("eval", "list", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(30, Json(run).GetProperty("runs")[0].GetProperty("passed").GetInt32());
+        Assert.Contains("smoke", list.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(_cli.PathOf(".tailor", "tailor.db")));
+        await using var store = await Tailor.Store.Postgres.PostgresGatewayStore.OpenAsync(database.ConnectionString, cancellationToken: Ct);
+        Assert.Equal(30, await store.CountAsync(new Tailor.Store.InteractionQuery { Source = "eval" }, Ct));
+    }
 }

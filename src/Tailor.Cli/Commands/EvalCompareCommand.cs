@@ -45,7 +45,7 @@ internal static class EvalCompareCommand
                 throw new CliException($"--confidence must be between 0 and 1, exclusive, got {level}", "e.g. --confidence 0.95");
             }
 
-            await using var workspace = EvalWorkspace.Open(parse, env);
+            await using var workspace = await EvalWorkspace.OpenAsync(parse, env, ct);
             string? suiteId = parse.GetValue(suite);
             var b = await workspace.ResolveRunAsync(parse.GetValue(baseline)!, suiteId, ct);
             var c = await workspace.ResolveRunAsync(parse.GetValue(candidate)!, suiteId ?? b.SuiteId, ct);

@@ -34,7 +34,7 @@ internal static class EvalGateCommand
 
     private static async Task<int> RunAsync(CliEnvironment env, ParseResult parse, string[] runRefs, string? model, string[] only, int seed, EvalReportOptions report, CancellationToken ct)
     {
-        await using var workspace = EvalWorkspace.Open(parse, env);
+        await using var workspace = await EvalWorkspace.OpenAsync(parse, env, ct);
         var gates = workspace.Spec.Gates.Where(g => only.Length == 0 || only.Contains(g.Id, StringComparer.Ordinal)).ToList();
         foreach (string missing in only.Where(id => workspace.Spec.Gates.All(g => g.Id != id)))
         {

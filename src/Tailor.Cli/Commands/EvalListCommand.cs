@@ -23,7 +23,7 @@ internal static class EvalListCommand
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
-            await using var workspace = EvalWorkspace.Open(parse, env);
+            await using var workspace = await EvalWorkspace.OpenAsync(parse, env, ct);
             var runs = await workspace.Evals.ListRunsAsync(new EvalRunQuery { SuiteId = parse.GetValue(suite), ModelAlias = parse.GetValue(model), Limit = parse.GetValue(limit) }, ct).ToListAsync(ct);
             if (parse.GetValue(json))
             {

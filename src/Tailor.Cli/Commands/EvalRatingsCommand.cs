@@ -42,7 +42,7 @@ internal static class EvalRatingsCommand
                 throw new CliException($"'{file}' is neither .csv nor .jsonl", "name the sheet ratings.csv (for a spreadsheet) or ratings.jsonl");
             }
 
-            await using var workspace = EvalWorkspace.Open(parse, env);
+            await using var workspace = await EvalWorkspace.OpenAsync(parse, env, ct);
             EvalRun target = await workspace.ResolveRunAsync(parse.GetValue(run)!, null, ct);
             await RatingsFile.ExportAsync(workspace.Evals.ReadResultsAsync(target.Id, ct), workspace.Resolve(file), parse.GetValue(rater), parse.GetValue(metric)!, ct);
             env.Error.MarkupLine(Markup.Escape($"rating sheet for run {target.Id} written to {file}: fill in rater, score and/or label, comment; then 'tailor eval ratings import {file}'"));
@@ -61,7 +61,7 @@ internal static class EvalRatingsCommand
         command.SetAction(async (parse, ct) =>
         {
             string path = parse.GetValue(file)!;
-            await using var workspace = EvalWorkspace.Open(parse, env);
+            await using var workspace = await EvalWorkspace.OpenAsync(parse, env, ct);
             string full = Path.GetFullPath(Path.Combine(env.WorkingDirectory, path));
             if (!File.Exists(full))
             {
@@ -118,7 +118,7 @@ internal static class EvalRatingsCommand
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
-            await using var workspace = EvalWorkspace.Open(parse, env);
+            await using var workspace = await EvalWorkspace.OpenAsync(parse, env, ct);
             string? runId = parse.GetValue(run) is { } reference ? (await workspace.ResolveRunAsync(reference, null, ct)).Id : null;
             var ratings = await workspace.Evals.ReadRatingsAsync(runId, ct).ToListAsync(ct);
             if (ratings.Count == 0)

@@ -21,7 +21,7 @@ internal static class EvalReportCommand
         command.Options.Add(output);
         command.SetAction(async (parse, ct) =>
         {
-            await using var workspace = EvalWorkspace.Open(parse, env);
+            await using var workspace = await EvalWorkspace.OpenAsync(parse, env, ct);
             EvalRun target = parse.GetValue(run) is { } reference
                 ? await workspace.ResolveRunAsync(reference, null, ct)
                 : await workspace.Evals.ListRunsAsync(new EvalRunQuery { Limit = 1 }, ct).FirstOrDefaultAsync(ct)

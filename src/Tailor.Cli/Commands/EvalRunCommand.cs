@@ -70,7 +70,7 @@ internal static partial class EvalRunCommand
             throw new CliException($"--repeat must be from 1 to 1000, got {s.Repeat}");
         }
 
-        await using var workspace = EvalWorkspace.Open(parse, env);
+        await using var workspace = await EvalWorkspace.OpenAsync(parse, env, ct);
         EvalRun? resumed = null;
         List<EvalSuite> suites;
         if (s.Resume is not null)

@@ -52,12 +52,25 @@ internal sealed class EvalWorkspace : IAsyncDisposable
         }
     }
 
-    public static EvalWorkspace Open(ParseResult parse, CliEnvironment env)
+    /// <summary>
+    /// Loads the project and opens its stores: the eval runner's calls are recorded in the spec's store (SQLite or
+    /// PostgreSQL, like the gateway's traffic); runs and results live in the SQLite file of <c>store.path</c>
+    /// (<c>.tailor/tailor.db</c> by default), also when interactions go to PostgreSQL.
+    /// </summary>
+    public static async Task<EvalWorkspace> OpenAsync(ParseResult parse, CliEnvironment env, CancellationToken ct)
     {
         var project = Project.Load(parse, env);
-        var interactions = project.OpenStore();
-        var evals = SqliteEvalStore.Open(project.Spec.ResolvePath(project.Spec.Store.Path), env.TimeProvider);
-        return new EvalWorkspace(project, interactions, evals);
+        var interactions = await project.OpenGatewayStoreAsync(ct);
+        try
+        {
+            var evals = SqliteEvalStore.Open(project.Spec.ResolvePath(project.Spec.Store.Path), env.TimeProvider);
+            return new EvalWorkspace(project, interactions, evals);
+        }
+        catch
+        {
+            await interactions.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The suites to run: each <paramref name="names"/> item is a suite id from tailor.yaml or a suite file; none means every suite of the spec.</summary>
