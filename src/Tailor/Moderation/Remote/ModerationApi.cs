@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly;
-using Polly.Retry;
 using Tailor.Providers;
 using Tailor.Providers.OpenAI;
 
@@ -30,31 +29,7 @@ internal sealed class ModerationApi
         {
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,
         };
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider };
-        if (options.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromSeconds(30),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-                {
-                    { Result: { } r } => (int)r.StatusCode is 408 or 429 or 500 or 502 or 503 or 504,
-                    { Exception: HttpRequestException or TimeoutException } => true,
-                    _ => false,
-                }),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r ? RetryAfterHeader.Read(r, options.TimeProvider.GetUtcNow()) : null),
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-        _retries = builder.Build();
+        _retries = VendorRetries.Create(options.MaxRetries, options.RetryBaseDelay, TimeSpan.FromSeconds(30), options.TimeProvider);
     }
 
     public Uri BaseUri => _baseUri;
