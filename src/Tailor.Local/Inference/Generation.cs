@@ -40,7 +40,7 @@ internal sealed class Generation : IDisposable
         var contextSize = (int)_context.ContextSize;
         if (prompt.Length >= contextSize)
         {
-            throw new ArgumentException($"The prompt is {prompt.Length} tokens; the context holds {contextSize}. Shorten the conversation or raise ContextSize.");
+            throw new ArgumentException($"The prompt is {prompt.Length} tokens; the context holds {contextSize}. Shorten the conversation or raise the model's context_size option (LocalChatClientOptions.ContextSize).");
         }
 
         var batchSize = (int)_context.BatchSize;

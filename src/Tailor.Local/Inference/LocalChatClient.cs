@@ -118,6 +118,11 @@ public sealed class LocalChatClient : IChatClient
             return _model;
         }
 
+        if (serviceType == typeof(LocalChatClientOptions))
+        {
+            return _options;
+        }
+
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 

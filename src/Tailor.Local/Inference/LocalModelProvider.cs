@@ -57,6 +57,8 @@ public sealed class LocalModelProvider : IModelProvider, IDisposable
                 ModelId = model.Model ?? _options.ModelId,
                 TimeProvider = context.TimeProvider,
                 Defaults = Defaults(model.Options) ?? _options.Defaults,
+                Threads = model.Options.Threads ?? _options.Threads,
+                ContextSize = model.Options.ContextSize ?? _options.ContextSize,
             });
         }
         catch (Exception ex) when (ex is InvalidDataException or Gguf.GgufFormatException or Native.NativeEngineException or NotSupportedException)

@@ -136,6 +136,12 @@ public sealed record ModelOptions
 
     /// <summary>Retries on 429/503/timeouts (honouring <c>Retry-After</c>).</summary>
     public int? MaxRetries { get; init; }
+
+    /// <summary>Local models: CPU threads a generation uses (default: every core).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Local models: tokens of context per request, prompt and answer together (default: the length the model was trained with, at most 4096).</summary>
+    public int? ContextSize { get; init; }
 }
 
 public sealed record DefaultsSpec

@@ -44,6 +44,29 @@ public sealed class LocalModelProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Takes_threads_and_context_size_from_the_spec_over_the_provider_defaults()
+    {
+        var spec = new ModelSpec
+        {
+            Alias = "small",
+            Provider = "local",
+            Path = "models/scripted.gguf",
+            Options = new ModelOptions { Temperature = 0f, Threads = 1, ContextSize = 32 },
+        };
+
+        using var client = _provider.CreateClient(spec, Context);
+        using var plain = _provider.CreateClient(spec with { Options = new ModelOptions() }, Context);
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")], cancellationToken: TestContext.Current.CancellationToken);
+
+        var options = client.GetService<LocalChatClientOptions>()!;
+        Assert.Equal(1, options.Threads);
+        Assert.Equal(32, options.ContextSize);
+        Assert.Equal(256, plain.GetService<LocalChatClientOptions>()!.ContextSize);
+        Assert.Null(plain.GetService<LocalChatClientOptions>()!.Threads);
+        Assert.True(response.Usage!.InputTokenCount + response.Usage.OutputTokenCount <= 32);
+    }
+
+    [Fact]
     public void Caches_the_weights_per_file_and_names_the_model_from_the_spec()
     {
         var a = new ModelSpec { Alias = "a", Provider = "local", Path = "models/scripted.gguf" };

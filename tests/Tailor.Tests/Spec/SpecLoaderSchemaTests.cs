@@ -333,6 +333,41 @@ public class SpecLoaderSchemaTests : IDisposable
     }
 
     [Fact]
+    public void Threads_and_context_size_are_local_engine_settings()
+    {
+        File.WriteAllBytes(Path.Combine(_project.Directory, "m.gguf"), [0]);
+        SpecLoadResult result = _project.LoadSpec("""
+            name: x
+            models:
+              local:
+                provider: local
+                path: m.gguf
+                options: {threads: 2, context_size: 1024}
+              remote:
+                provider: openai
+                model: m
+                options:
+                  threads: 4
+            """);
+        SpecLoadResult broken = _project.LoadSpec("""
+            name: x
+            models:
+              local:
+                provider: local
+                path: m.gguf
+                options: {threads: 0, context_size: 8}
+            """);
+
+        Assert.Equal(2, result.Spec!.Models["local"].Options.Threads);
+        Assert.Equal(1024, result.Spec.Models["local"].Options.ContextSize);
+        DiagnosticAssert.At(result, Spec, 11, 16, "models.remote.options.threads", "threads is ignored: only local models", SpecSeverity.Warning);
+        Assert.Single(result.Diagnostics);
+        DiagnosticAssert.At(broken, Spec, 6, 24, "models.local.options.threads", "must be from 1 to 1024, got 0");
+        DiagnosticAssert.At(broken, Spec, 6, 41, "models.local.options.context_size", "must be from 16 to 1048576, got 8");
+        Assert.Equal(2, broken.Diagnostics.Count);
+    }
+
+    [Fact]
     public void Numbers_out_of_range_are_reported_with_the_range()
     {
         SpecLoadResult result = _project.LoadSpec("""

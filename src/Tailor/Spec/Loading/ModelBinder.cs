@@ -11,7 +11,7 @@ namespace Tailor.Spec.Loading;
 internal sealed partial class ModelBinder(SpecReadContext context, References references)
 {
     private static readonly string[] ModelKeys = ["provider", "model", "base_url", "api_key_env", "path", "adapters", "prompt", "options"];
-    private static readonly string[] OptionKeys = ["temperature", "top_p", "max_tokens", "seed", "stop", "timeout", "max_retries"];
+    private static readonly string[] OptionKeys = ["temperature", "top_p", "max_tokens", "seed", "stop", "timeout", "max_retries", "threads", "context_size"];
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentVariableName();
@@ -82,7 +82,7 @@ internal sealed partial class ModelBinder(SpecReadContext context, References re
             Path = path,
             Adapters = adapters,
             Prompt = model.Text("prompt"),
-            Options = ReadOptions(model),
+            Options = ReadOptions(model, provider),
         };
     }
 
@@ -183,7 +183,7 @@ internal sealed partial class ModelBinder(SpecReadContext context, References re
         return path?.Value;
     }
 
-    private ModelOptions ReadOptions(MappingReader model)
+    private ModelOptions ReadOptions(MappingReader model, string provider)
     {
         MappingReader? options = model.Mapping("options", "generation options (temperature:, max_tokens:, ...)", OptionKeys);
         if (options is null)
@@ -201,7 +201,21 @@ internal sealed partial class ModelBinder(SpecReadContext context, References re
             Stop = stop?.Select(s => s.Value).ToArray() ?? [],
             Timeout = ReadTimeout(options),
             MaxRetries = (int?)options.Integer("max_retries", 0, int.MaxValue, "0 or more"),
+            Threads = (int?)LocalOnly(options, "threads", provider, 1, 1024, "from 1 to 1024"),
+            ContextSize = (int?)LocalOnly(options, "context_size", provider, 16, 1 << 20, "from 16 to 1048576"),
         };
+    }
+
+    /// <summary>A setting of the local engine: read and range-checked, with a warning when another provider serves the model.</summary>
+    private long? LocalOnly(MappingReader options, string key, string provider, long min, long max, string range)
+    {
+        long? value = options.Integer(key, min, max, range);
+        if (value is not null && provider != "local" && options.Value(key) is { } node)
+        {
+            context.Warning(node, options.Field(key), $"{key} is ignored: only local models run on this machine's engine, this one is served by {provider}");
+        }
+
+        return value;
     }
 
     private TimeSpan? ReadTimeout(MappingReader options)
