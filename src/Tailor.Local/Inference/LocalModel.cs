@@ -4,6 +4,7 @@ using System.Text;
 using LLama.Native;
 using Tailor.Local.Gguf;
 using Tailor.Local.Native;
+using Tailor.Local.Tokenizer;
 
 namespace Tailor.Local.Inference;
 
@@ -30,6 +31,26 @@ public sealed class LocalModel : IDisposable
         LoadTime = loadTime;
         ModelId = string.IsNullOrWhiteSpace(info.Name) ? System.IO.Path.GetFileNameWithoutExtension(path) : info.Name;
         ChatTemplate = handle.GetTemplate(strict: false);
+        _controlTexts = new Lazy<string[]>(ReadControlTexts);
+    }
+
+    private readonly Lazy<string[]> _controlTexts;
+
+    private string[] ReadControlTexts()
+    {
+        const int Unknown = 1 << 0, Control = 1 << 3;
+        var texts = new List<string>();
+        int count = NativeInterop.llama_vocab_n_tokens(_vocab);
+        for (int token = 0; token < count; token++)
+        {
+            if ((NativeInterop.llama_vocab_get_attr(_vocab, token) & (Unknown | Control)) != 0
+                && System.Runtime.InteropServices.Marshal.PtrToStringUTF8(NativeInterop.llama_vocab_get_text(_vocab, token)) is { Length: > 1 } text)
+            {
+                texts.Add(text);
+            }
+        }
+
+        return [.. texts.Distinct(StringComparer.Ordinal)];
     }
 
     public string Path { get; }
@@ -90,6 +111,9 @@ public sealed class LocalModel : IDisposable
 
     /// <summary>True for tokens that end generation (eos, eot, <c>&lt;|im_end|&gt;</c>, ...), as llama.cpp decides.</summary>
     public bool IsEndOfGeneration(int token) => NativeInterop.llama_vocab_is_eog(_vocab, token);
+
+    /// <summary>The texts of the vocabulary's control and unknown tokens, which message content must not spell (see <see cref="ControlTokenText"/>).</summary>
+    public IReadOnlyList<string> ControlTexts => _controlTexts.Value;
 
     /// <summary>Bytes of one token as text (control tokens give none).</summary>
     internal int TokenBytes(int token, Span<byte> destination) => (int)_handle.TokenToSpan(token, destination, special: false);

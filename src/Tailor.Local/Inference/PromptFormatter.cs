@@ -15,15 +15,17 @@ internal static class PromptFormatter
 {
     public static string Format(LocalModel model, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
+        // Content is defused as in training: a control token's text in a message stays text, never structure.
+        var controls = model.ControlTexts;
         var turns = new List<ChatTurn>();
         if (!string.IsNullOrEmpty(options?.Instructions))
         {
-            turns.Add(new ChatTurn("system", options.Instructions));
+            turns.Add(new ChatTurn("system", ControlTokenText.Defuse(options.Instructions, controls)));
         }
 
         foreach (var message in messages)
         {
-            turns.Add(new ChatTurn(message.Role.Value, message.Text));
+            turns.Add(new ChatTurn(message.Role.Value, ControlTokenText.Defuse(message.Text, controls)));
         }
 
         if (model.ChatTemplate is null || ChatTemplate.ChatMl.Matches(model.ChatTemplate))

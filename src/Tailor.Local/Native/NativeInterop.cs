@@ -38,6 +38,17 @@ internal static unsafe partial class NativeInterop
     [return: MarshalAs(UnmanagedType.U1)]
     internal static partial bool llama_vocab_is_eog(nint vocab, int token);
 
+    [LibraryImport(Llama)]
+    internal static partial int llama_vocab_n_tokens(nint vocab);
+
+    /// <summary>The token's <c>llama_token_attr</c> flags (control is 1 &lt;&lt; 3, unknown 1 &lt;&lt; 0).</summary>
+    [LibraryImport(Llama)]
+    internal static partial int llama_vocab_get_attr(nint vocab, int token);
+
+    /// <summary>The token's text as stored in the vocabulary (UTF-8, owned by the model).</summary>
+    [LibraryImport(Llama)]
+    internal static partial nint llama_vocab_get_text(nint vocab, int token);
+
     /// <summary>Loads a LoRA adapter for <paramref name="model"/>; null when the file is not a compatible adapter.</summary>
     [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint llama_adapter_lora_init(nint model, string path);

@@ -7,12 +7,13 @@ namespace Tailor.Local.Tokenizer;
 public sealed record EncodedChat(int[] Ids, bool[] Trainable, int[] MessageIndex)
 {
     /// <summary>Formats and tokenizes <paramref name="messages"/> exactly as inference will see them (control tokens parsed).</summary>
-    /// <remarks>Content that itself contains a control token's text is tokenized as that control token, as llama.cpp would at inference.</remarks>
+    /// <remarks>Content holding a control token's text is defused first (<see cref="ControlTokenText"/>), as inference does: it stays text.</remarks>
     public static EncodedChat Encode(LlamaTokenizer tokenizer, ChatTemplate template, IEnumerable<ChatTurn> messages, bool addAssistantPrompt = false)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(template);
-        var formatted = template.Format(messages, addAssistantPrompt);
+        var controls = tokenizer.ControlTexts;
+        var formatted = template.Format(messages.Select(m => m with { Content = ControlTokenText.Defuse(m.Content, controls) }), addAssistantPrompt);
         var (ids, offsets) = tokenizer.EncodeWithOffsets(formatted.Text, addSpecial: true, parseSpecial: true);
         var trainable = new bool[ids.Length];
         var owner = new int[ids.Length];

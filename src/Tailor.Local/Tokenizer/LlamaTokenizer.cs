@@ -36,9 +36,13 @@ public sealed class LlamaTokenizer
             .ToArray();
         _specialAll = specials;
         _specialUserDefined = specials.Where(s => vocabulary.Types[s.i] == TokenType.UserDefined).ToArray();
+        ControlTexts = ControlTokenText.Of(vocabulary);
     }
 
     public LlamaVocabulary Vocabulary => _vocabulary;
+
+    /// <summary>The texts read as tokens only with special parsing on (see <see cref="ControlTokenText"/>).</summary>
+    public IReadOnlyList<string> ControlTexts { get; }
 
     /// <summary>Token ids of <paramref name="text"/>, as <c>llama_tokenize(vocab, text, add_special, parse_special)</c> returns them.</summary>
     /// <param name="text">Any text; unpaired surrogates are replaced by U+FFFD, as UTF-8 encoding does.</param>
