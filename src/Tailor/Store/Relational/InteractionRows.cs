@@ -53,9 +53,9 @@ internal static class InteractionRows
         p.Bind("@prompt_version", interaction.PromptVersion);
         p.Bind("@key_id", interaction.KeyId);
         p.Bind("@session", interaction.SessionId);
-        p.Bind("@request", InteractionJson.SerializeMessages(interaction.Request));
+        p.Bind("@request", InteractionJson.SerializeMessages(interaction.Request, compact: true));
         p.Bind("@options", interaction.RequestOptionsJson);
-        p.Bind("@response", InteractionJson.SerializeMessages(interaction.Response));
+        p.Bind("@response", InteractionJson.SerializeMessages(interaction.Response, compact: true));
         p.Bind("@finish", interaction.FinishReason);
         p.Bind("@in", interaction.InputTokens);
         p.Bind("@out", interaction.OutputTokens);
