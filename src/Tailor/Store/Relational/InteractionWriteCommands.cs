@@ -4,9 +4,9 @@ namespace Tailor.Store.Relational;
 
 /// <summary>
 /// The statements that write one interaction (its prompt version, its row, its key's usage) on one connection, each
-/// created once and re-bound for every row. A driver prepares a command's SQL on its first execution and keeps the
-/// prepared statement while the command lives (Microsoft.Data.Sqlite parses and plans a new command's SQL every time),
-/// so a batch, or a store's single writer connection, pays for the SQL once instead of once per row.
+/// created once and re-bound for every row. Microsoft.Data.Sqlite prepares a command's SQL on its first execution and
+/// keeps the prepared statement while the command lives, so a batch, or the SQLite store's single writer connection,
+/// parses and plans the SQL once instead of once per row (a new command per row prepared it every time).
 /// </summary>
 /// <remarks>Not thread-safe: used by one writer at a time, like its connection.</remarks>
 internal sealed class InteractionWriteCommands(DbConnection connection) : IDisposable
