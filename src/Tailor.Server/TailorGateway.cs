@@ -69,7 +69,9 @@ public sealed class TailorGateway : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(providerContext);
         var time = timeProvider ?? TimeProvider.System;
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // Configuration files are read once: reloading them on change watches the content root (the project
+        // directory, where the SQLite log lives) recursively, and every log write then costs an inotify event.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);

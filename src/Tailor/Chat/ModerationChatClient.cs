@@ -12,8 +12,9 @@ namespace Tailor.Chat;
 /// model; <c>redact</c> sends the model the text with the offending spans replaced. On output, the answer is checked
 /// before the caller sees it; a streamed answer is released only after a check has seen <see cref="Lookahead"/>
 /// characters past it, so a blocked continuation never reaches the caller beyond what was already checked clean.
-/// Verdicts go into the request's <see cref="InteractionContext.Metadata"/> (as JSON, under <see cref="InputVerdictKey"/>
-/// and <see cref="OutputVerdictKey"/>) and into the response's <c>AdditionalProperties</c> (as <see cref="ModerationVerdict"/>).
+/// Verdicts go into the request's <see cref="InteractionContext.Metadata"/> (under <see cref="InputVerdictKey"/> and
+/// <see cref="OutputVerdictKey"/>, recorded in the form of <see cref="ModerationVerdict.WriteTo"/>) and into the
+/// response's <c>AdditionalProperties</c> (as <see cref="ModerationVerdict"/>).
 /// </summary>
 /// <remarks>
 /// Thread-safe; configure the properties before the first request. The caller's messages and options are never
@@ -244,7 +245,8 @@ public sealed class ModerationChatClient : DelegatingChatClient
     {
         if (context is not null)
         {
-            context.Metadata[key] = verdict.ToJson();
+            // The verdict itself: the recording layer writes its JSON form once, straight into the record.
+            context.Metadata[key] = verdict;
         }
     }
 

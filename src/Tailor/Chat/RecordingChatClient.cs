@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Tailor.Moderation;
 using Tailor.Store;
 
 namespace Tailor.Chat;
@@ -21,8 +22,12 @@ public sealed class RecordingChatClient : DelegatingChatClient
     private readonly TimeProvider _time;
     private readonly UlidGenerator _ids;
 
-    // MEAI's defaults indent; a log written per request stays compact.
-    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+    // MEAI's defaults indent; a log written per request stays compact. Moderation verdicts are written as they are.
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions)
+    {
+        WriteIndented = false,
+        Converters = { new ModerationVerdictJsonConverter() },
+    };
 
     public RecordingChatClient(IChatClient innerClient, IInteractionSink sink, TimeProvider? timeProvider = null)
         : base(innerClient)

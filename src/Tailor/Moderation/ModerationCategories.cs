@@ -53,7 +53,11 @@ public static class ModerationCategories
         (CodeAbuse, "Abuse of code execution or tools: escapes, denial of service, exfiltration."),
     ];
 
-    private static readonly HashSet<string> Ids = All.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> Positions =
+        All.Select((c, i) => (c.Id, i)).ToDictionary(c => c.Id, c => c.i, StringComparer.Ordinal);
 
-    public static bool IsKnown(string id) => Ids.Contains(id);
+    public static bool IsKnown(string id) => Positions.ContainsKey(id);
+
+    /// <summary>The position of <paramref name="id"/> in <see cref="All"/>; -1 when it is not a canonical category.</summary>
+    internal static int IndexOf(string id) => Positions.TryGetValue(id, out int i) ? i : -1;
 }

@@ -35,5 +35,18 @@ public sealed record ModerationResult
     public string? Error { get; init; }
 
     /// <summary>The score of <paramref name="category"/>, 0 when not judged.</summary>
-    public double ScoreOf(string category) => Scores.FirstOrDefault(s => s.Category == category)?.Score ?? 0;
+    public double ScoreOf(string category)
+    {
+        // Called for every category of every result of every verdict: a plain loop, no closure per call.
+        var scores = Scores;
+        for (int i = 0; i < scores.Count; i++)
+        {
+            if (scores[i].Category == category)
+            {
+                return scores[i].Score;
+            }
+        }
+
+        return 0;
+    }
 }

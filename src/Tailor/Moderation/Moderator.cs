@@ -61,10 +61,12 @@ public sealed class Moderator
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(results);
         var routeThresholds = Policy.RouteThresholds(route);
+        var scores = ScoreTable(results);
         var findings = new List<ModerationFinding>();
-        foreach ((string category, _) in ModerationCategories.All)
+        for (int k = 0; k < ModerationCategories.All.Count; k++)
         {
-            if (Judge(category, results, routeThresholds) is { } found)
+            string category = ModerationCategories.All[k].Id;
+            if (Judge(category, k, scores, results, routeThresholds) is { } found)
             {
                 var decision = Policy.Decide(category, request.Direction, route);
                 findings.Add(new ModerationFinding(category, found.Score, found.Threshold, decision.Action, found.Classifiers, decision.PolicyIds));
@@ -107,7 +109,7 @@ public sealed class Moderator
         {
             Direction = request.Direction,
             Action = action,
-            Findings = [.. findings.OrderByDescending(f => f.Action.Rank()).ThenByDescending(f => f.Score)],
+            Findings = findings.Count <= 1 ? findings : [.. findings.OrderByDescending(f => f.Action.Rank()).ThenByDescending(f => f.Score)],
             Redactions = action == PolicyAction.Redact ? Redactor.Merge(redactions, request.Text.Length) : [],
             Refusal = action == PolicyAction.Block ? refusal : null,
             Escalation = escalation,
@@ -116,9 +118,34 @@ public sealed class Moderator
         };
     }
 
-    private (double Score, double? Threshold, IReadOnlyList<string> Classifiers)? Judge(
-        string category, IReadOnlyList<ModerationResult> results, IReadOnlyDictionary<string, double> routeThresholds)
+    /// <summary>
+    /// Every result's score of every canonical category, <c>[result * categories + category]</c>, 0 when not judged, the
+    /// first score when a result names a category twice (as <see cref="ModerationResult.ScoreOf"/>): each result's
+    /// scores are looked up once, not once per category.
+    /// </summary>
+    private static double[] ScoreTable(IReadOnlyList<ModerationResult> results)
     {
+        int categories = ModerationCategories.All.Count;
+        var table = new double[results.Count * categories];
+        for (int i = 0; i < results.Count; i++)
+        {
+            var scores = results[i].Scores;
+            for (int j = scores.Count - 1; j >= 0; j--)
+            {
+                if (ModerationCategories.IndexOf(scores[j].Category) is var k and >= 0)
+                {
+                    table[i * categories + k] = scores[j].Score;
+                }
+            }
+        }
+
+        return table;
+    }
+
+    private (double Score, double? Threshold, IReadOnlyList<string> Classifiers)? Judge(
+        string category, int categoryIndex, double[] scores, IReadOnlyList<ModerationResult> results, IReadOnlyDictionary<string, double> routeThresholds)
+    {
+        int categories = ModerationCategories.All.Count;
         double? layerThreshold = routeThresholds.TryGetValue(category, out double r) ? r
             : _options.Thresholds.TryGetValue(category, out double l) ? l
             : null;
@@ -126,7 +153,8 @@ public sealed class Moderator
         if (_options.Combine == ModerationCombineMode.Max)
         {
             double threshold = layerThreshold ?? _options.DefaultThreshold;
-            var best = results.Where(x => x.Error is null).Select(x => (x.Classifier, Score: x.ScoreOf(category))).DefaultIfEmpty().MaxBy(x => x.Score);
+            var best = results.Select((x, i) => (x.Classifier, x.Error, Score: scores[i * categories + categoryIndex]))
+                .Where(x => x.Error is null).Select(x => (x.Classifier, x.Score)).DefaultIfEmpty().MaxBy(x => x.Score);
             return best.Classifier is not null && best.Score >= threshold && best.Score > 0 ? (best.Score, threshold, [best.Classifier]) : null;
         }
 
@@ -141,7 +169,7 @@ public sealed class Moderator
                 continue;
             }
 
-            double s = result.ScoreOf(category);
+            double s = scores[i * categories + categoryIndex];
             double? own = i < _classifiers.Length && _classifiers[i].Thresholds is { } mine && mine.TryGetValue(category, out double t) ? t : null;
             double? threshold = own ?? layerThreshold ?? (result.Flagged is null ? _options.DefaultThreshold : null);
             bool present = threshold is { } th ? s >= th && s > 0 : result.Flagged!.Contains(category);

@@ -11,8 +11,15 @@ public static class InteractionJson
 {
     private static readonly JsonSerializerOptions Options = AIJsonUtilities.DefaultOptions;
 
-    public static string SerializeMessages(IReadOnlyList<ChatMessage> messages) =>
-        JsonSerializer.Serialize(messages.ToArray(), Options.GetTypeInfo(typeof(ChatMessage[])));
+    // MEAI's settings without the indentation: what the interaction log writes once per request.
+    private static readonly JsonSerializerOptions CompactOptions = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
+    /// <summary>
+    /// The messages as JSON, indented as MEAI writes them (eval inputs and response-cache keys keep this form), or
+    /// <paramref name="compact"/> as the interaction log stores them. Both read back with <see cref="DeserializeMessages"/>.
+    /// </summary>
+    public static string SerializeMessages(IReadOnlyList<ChatMessage> messages, bool compact = false) =>
+        JsonSerializer.Serialize(messages.ToArray(), (compact ? CompactOptions : Options).GetTypeInfo(typeof(ChatMessage[])));
 
     public static IReadOnlyList<ChatMessage> DeserializeMessages(string? json) =>
         string.IsNullOrEmpty(json)

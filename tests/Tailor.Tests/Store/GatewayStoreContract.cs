@@ -109,6 +109,21 @@ public abstract class GatewayStoreContract : IAsyncLifetime
 
         Assert.Equal(50, await store.CountAsync());
         Assert.Null(await store.GetAsync("01C000"));
+
+        // The next batch is written (statements a store keeps prepared recover from the failed one), and a value that
+        // is null in one row and set in the next, or the other way round, is stored as given in each.
+        var bare = Sample("01C001", T0) with { CompletedAt = null, SessionId = null, ModelId = null, InputTokens = null, MetadataJson = null, PromptVersion = null };
+        await store.RecordBatchAsync([Sample("01C000", T0), bare, Sample("01C002", T0)]);
+        Assert.Equal(53, await store.CountAsync());
+        var read = await store.GetAsync("01C001");
+        Assert.NotNull(read);
+        Assert.Null(read.CompletedAt);
+        Assert.Null(read.SessionId);
+        Assert.Null(read.ModelId);
+        Assert.Null(read.InputTokens);
+        Assert.Null(read.MetadataJson);
+        Assert.Equal("S1", (await store.GetAsync("01C002"))!.SessionId);
+        Assert.Equal(12, (await store.GetAsync("01C002"))!.InputTokens);
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public sealed class ModerationPolicy
     /// <summary>What the user is told when a blocking policy sets no refusal of its own.</summary>
     public const string DefaultRefusal = "Sorry, I can't help with that request.";
 
+    private static readonly IReadOnlyDictionary<string, double> NoThresholds = new Dictionary<string, double>();
+
     private readonly IReadOnlyList<Policy> _policies;
     private readonly FrozenDictionary<string, ModerationRouteSpec> _routes;
     private readonly FrozenDictionary<(string Category, ModerationDirection Direction, string Route), PolicyDecision> _decisions;
@@ -63,7 +65,7 @@ public sealed class ModerationPolicy
 
     /// <summary>The thresholds a route sets for itself (empty when none).</summary>
     public IReadOnlyDictionary<string, double> RouteThresholds(string? route) =>
-        RouteOf(route)?.Thresholds ?? new Dictionary<string, double>();
+        RouteOf(route)?.Thresholds ?? NoThresholds;
 
     /// <summary>The decision for <paramref name="category"/> on <paramref name="direction"/>; unknown categories are flagged.</summary>
     public PolicyDecision Decide(string category, ModerationDirection direction, string? route = null)

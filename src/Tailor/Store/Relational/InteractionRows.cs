@@ -38,46 +38,52 @@ internal static class InteractionRows
         FROM interactions i LEFT JOIN prompt_versions p ON p.version = i.prompt_version
         """;
 
+    /// <summary>Binds <see cref="Insert"/>'s parameters; a command bound before keeps its parameter objects.</summary>
     public static void BindInsert(DbCommand command, Interaction interaction)
     {
-        Add(command, "@id", interaction.Id);
-        Add(command, "@started", interaction.StartedAt.ToUnixTimeMilliseconds());
-        Add(command, "@completed", interaction.CompletedAt?.ToUnixTimeMilliseconds());
-        Add(command, "@source", interaction.Source);
-        Add(command, "@route", interaction.Route);
-        Add(command, "@provider", interaction.Provider);
-        Add(command, "@model", interaction.ModelId);
-        Add(command, "@prompt_id", interaction.PromptId);
-        Add(command, "@prompt_version", interaction.PromptVersion);
-        Add(command, "@key_id", interaction.KeyId);
-        Add(command, "@session", interaction.SessionId);
-        Add(command, "@request", InteractionJson.SerializeMessages(interaction.Request));
-        Add(command, "@options", interaction.RequestOptionsJson);
-        Add(command, "@response", InteractionJson.SerializeMessages(interaction.Response));
-        Add(command, "@finish", interaction.FinishReason);
-        Add(command, "@in", interaction.InputTokens);
-        Add(command, "@out", interaction.OutputTokens);
-        Add(command, "@streamed", interaction.Streamed);
-        Add(command, "@latency", interaction.LatencyMs);
-        Add(command, "@ttft", interaction.TimeToFirstTokenMs);
-        Add(command, "@status", StatusNames.ToName(interaction.Status));
-        Add(command, "@error", interaction.Error);
-        Add(command, "@metadata", interaction.MetadataJson);
+        var p = new ParameterBinder(command);
+        p.Bind("@id", interaction.Id);
+        p.Bind("@started", interaction.StartedAt.ToUnixTimeMilliseconds());
+        p.Bind("@completed", interaction.CompletedAt?.ToUnixTimeMilliseconds());
+        p.Bind("@source", interaction.Source);
+        p.Bind("@route", interaction.Route);
+        p.Bind("@provider", interaction.Provider);
+        p.Bind("@model", interaction.ModelId);
+        p.Bind("@prompt_id", interaction.PromptId);
+        p.Bind("@prompt_version", interaction.PromptVersion);
+        p.Bind("@key_id", interaction.KeyId);
+        p.Bind("@session", interaction.SessionId);
+        p.Bind("@request", InteractionJson.SerializeMessages(interaction.Request, compact: true));
+        p.Bind("@options", interaction.RequestOptionsJson);
+        p.Bind("@response", InteractionJson.SerializeMessages(interaction.Response, compact: true));
+        p.Bind("@finish", interaction.FinishReason);
+        p.Bind("@in", interaction.InputTokens);
+        p.Bind("@out", interaction.OutputTokens);
+        p.Bind("@streamed", interaction.Streamed);
+        p.Bind("@latency", interaction.LatencyMs);
+        p.Bind("@ttft", interaction.TimeToFirstTokenMs);
+        p.Bind("@status", StatusNames.ToName(interaction.Status));
+        p.Bind("@error", interaction.Error);
+        p.Bind("@metadata", interaction.MetadataJson);
     }
 
+    /// <summary>Binds <see cref="InsertPrompt"/>'s parameters; a command bound before keeps its parameter objects.</summary>
     public static void BindPrompt(DbCommand command, Interaction interaction)
     {
-        Add(command, "@version", interaction.PromptVersion);
-        Add(command, "@prompt_id", interaction.PromptId ?? "");
-        Add(command, "@text", interaction.PromptText);
-        Add(command, "@seen", interaction.StartedAt.ToUnixTimeMilliseconds());
+        var p = new ParameterBinder(command);
+        p.Bind("@version", interaction.PromptVersion);
+        p.Bind("@prompt_id", interaction.PromptId ?? "");
+        p.Bind("@text", interaction.PromptText);
+        p.Bind("@seen", interaction.StartedAt.ToUnixTimeMilliseconds());
     }
 
+    /// <summary>Binds <see cref="AddKeyUsage"/>'s parameters; a command bound before keeps its parameter objects.</summary>
     public static void BindKeyUsage(DbCommand command, Interaction interaction)
     {
-        Add(command, "@tokens", (interaction.InputTokens ?? 0) + (interaction.OutputTokens ?? 0));
-        Add(command, "@at", (interaction.CompletedAt ?? interaction.StartedAt).ToUnixTimeMilliseconds());
-        Add(command, "@key_id", interaction.KeyId);
+        var p = new ParameterBinder(command);
+        p.Bind("@tokens", (interaction.InputTokens ?? 0) + (interaction.OutputTokens ?? 0));
+        p.Bind("@at", (interaction.CompletedAt ?? interaction.StartedAt).ToUnixTimeMilliseconds());
+        p.Bind("@key_id", interaction.KeyId);
     }
 
     public static Interaction Read(DbDataReader reader) => new()
@@ -138,6 +144,28 @@ internal static class InteractionRows
         }
 
         return (clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", clauses), parameters);
+    }
+
+    /// <summary>
+    /// Binds parameters in a fixed order: the first time a command is bound it gets new parameters, later times the same
+    /// parameters get new values, so a command kept across rows keeps its prepared statement and its parameter objects.
+    /// </summary>
+    private struct ParameterBinder(DbCommand command)
+    {
+        private int _next;
+
+        public void Bind(string name, object? value)
+        {
+            int index = _next++;
+            if (index < command.Parameters.Count)
+            {
+                command.Parameters[index].Value = value ?? DBNull.Value;
+            }
+            else
+            {
+                Add(command, name, value);
+            }
+        }
     }
 
     public static void Add(DbCommand command, string name, object? value)

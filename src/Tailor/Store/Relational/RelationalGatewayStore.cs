@@ -40,21 +40,30 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
 
         await GuardAsync(() => WriteAsync(async (connection, tx, ct) =>
         {
-            foreach (var interaction in batch)
+            var kept = KeptWriteCommands(connection);
+            var commands = kept ?? new InteractionWriteCommands(connection);
+            try
             {
-                if (interaction.PromptVersion is not null && interaction.PromptText is not null)
+                foreach (var interaction in batch)
                 {
-                    await ExecuteAsync(connection, tx, InteractionRows.InsertPrompt, c => InteractionRows.BindPrompt(c, interaction), ct).ConfigureAwait(false);
+                    await commands.WriteAsync(interaction, tx, ct).ConfigureAwait(false);
                 }
-
-                await ExecuteAsync(connection, tx, InteractionRows.Insert, c => InteractionRows.BindInsert(c, interaction), ct).ConfigureAwait(false);
-                if (interaction.KeyId is not null)
+            }
+            finally
+            {
+                if (kept is null)
                 {
-                    await ExecuteAsync(connection, tx, InteractionRows.AddKeyUsage, c => InteractionRows.BindKeyUsage(c, interaction), ct).ConfigureAwait(false);
+                    commands.Dispose();
                 }
             }
         }, cancellationToken)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The interaction statements a store keeps prepared on <paramref name="connection"/> across batches (it owns and
+    /// disposes them), or null to prepare them once per batch.
+    /// </summary>
+    private protected virtual InteractionWriteCommands? KeptWriteCommands(DbConnection connection) => null;
 
     public async Task<Interaction?> GetAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -18,6 +18,7 @@ public sealed class SqliteInteractionStore : RelationalGatewayStore
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private InteractionWriteCommands? _writeCommands;
     private bool _disposed;
 
     private SqliteInteractionStore(string path, TimeProvider time)
@@ -51,6 +52,10 @@ public sealed class SqliteInteractionStore : RelationalGatewayStore
         }
     }
 
+    // Every write runs on the one writer connection under the write lock: its statements stay prepared between batches.
+    private protected override InteractionWriteCommands? KeptWriteCommands(DbConnection connection) =>
+        ReferenceEquals(connection, _writer) ? _writeCommands ??= new InteractionWriteCommands(_writer) : null;
+
     protected override async ValueTask<DbConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -79,6 +84,7 @@ public sealed class SqliteInteractionStore : RelationalGatewayStore
             }
 
             _disposed = true;
+            _writeCommands?.Dispose();
             await _writer.DisposeAsync().ConfigureAwait(false);
             SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         }
