@@ -6,6 +6,8 @@
 #
 # Usage: bench/scripts/gateway-bench.sh [seconds per point, default 10] > bench/results/gateway-raw.jsonl
 #   TAILOR_BENCH_MODERATION=1  also runs Tailor with the default moderation classifiers (detectors + local) on input and output.
+#   PACED_RPS=N  paces each point at about N requests/s in total (connections pause between requests), so latency is
+#                measured below saturation instead of as queueing on the gateway's core.
 #   Tailor also runs once with its SQLite file in /dev/shm (tailor-shm): the same code, WAL and full sync, on RAM,
 #   to separate the gateway's own cost from the disk's sync latency.
 # Needs: wrk (apt-get install wrk), npm (Portkey installs into bench/.peers/ on first run), the .NET SDK.
@@ -54,9 +56,11 @@ YAML
 run() {
   local target="$1" url="$2" headers="$3" body="$4"
   # Warm-up: JIT, connection pools, SQLite pages.
-  HEADERS="$headers" BODY="$body" taskset -c 1 wrk -t1 -c16 -d3s -s "$root/bench/scripts/gateway-wrk.lua" "$url" >/dev/null
+  DELAY_MS= HEADERS="$headers" BODY="$body" taskset -c 1 wrk -t1 -c16 -d3s -s "$root/bench/scripts/gateway-wrk.lua" "$url" >/dev/null
   for c in "${connections[@]}"; do
     local line
+    # PACED_RPS: every connection pauses connections*1000/rate ms between requests (see gateway-wrk.lua).
+    if [ -n "${PACED_RPS:-}" ]; then export DELAY_MS=$((c * 1000 / PACED_RPS)); fi
     line="$(HEADERS="$headers" BODY="$body" taskset -c 1 wrk -t1 -c"$c" -d"${seconds}s" -s "$root/bench/scripts/gateway-wrk.lua" "$url" | tail -n 1)"
     echo "{\"target\":\"$target\",\"connections\":$c,${line#\{}"
   done

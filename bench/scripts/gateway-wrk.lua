@@ -8,6 +8,13 @@ for header in string.gmatch(os.getenv("HEADERS") or "", "[^|]+") do
   if name then wrk.headers[name] = value end
 end
 
+-- DELAY_MS: each connection waits that long after a response before its next request, so the load is a fixed
+-- rate (connections / delay) instead of as fast as the gateway answers: latency without queueing.
+local pause = tonumber(os.getenv("DELAY_MS") or "")
+if pause and pause > 0 then
+  delay = function() return pause end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
