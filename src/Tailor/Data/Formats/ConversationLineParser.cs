@@ -366,15 +366,7 @@ public static class ConversationLineParser
                     name = ReadString(ref reader, state, path.Dot("name"));
                     break;
                 case "weight":
-                    if (reader.TokenType == JsonTokenType.Number)
-                    {
-                        weight = reader.GetDouble();
-                    }
-                    else
-                    {
-                        state.Add(DataRules.WeightValue, path.Dot("weight"), $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
-                        reader.Skip();
-                    }
+                    weight = ReadWeight(ref reader, state, path.Dot("weight")) ?? weight;
                     break;
                 default:
                     state.Add(DataRules.UnknownKey, path.Dot(key), $"unknown key \"{key}\" in a message");
@@ -435,15 +427,7 @@ public static class ConversationLineParser
                     value = ReadString(ref reader, state, path.Dot("value"));
                     break;
                 case "weight":
-                    if (reader.TokenType == JsonTokenType.Number)
-                    {
-                        weight = reader.GetDouble();
-                    }
-                    else
-                    {
-                        state.Add(DataRules.WeightValue, path.Dot("weight"), $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
-                        reader.Skip();
-                    }
+                    weight = ReadWeight(ref reader, state, path.Dot("weight")) ?? weight;
                     break;
                 default:
                     state.Add(DataRules.UnknownKey, path.Dot(key), $"unknown key \"{key}\" in a ShareGPT turn");
@@ -735,6 +719,18 @@ public static class ConversationLineParser
             }
         }
         return tags;
+    }
+
+    /// <summary>A message's weight when it is a number (its value is checked later); any other JSON value is reported and skipped.</summary>
+    private static double? ReadWeight(ref Utf8JsonReader reader, State state, Field field)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            return reader.GetDouble();
+        }
+        state.Add(DataRules.WeightValue, field, $"weight is a {Describe(reader.TokenType)}, not 0 or 1");
+        reader.Skip();
+        return null;
     }
 
     private static string? ReadString(ref Utf8JsonReader reader, State state, Field field)
