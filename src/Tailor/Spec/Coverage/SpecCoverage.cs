@@ -122,7 +122,8 @@ public static class SpecCoverage
             int rows = 0;
             // An unknown id is reported once per case file, with how many rows name it and where the first is.
             var unknown = new Dictionary<(string File, string Id), (int Rows, int FirstLine)>();
-            foreach (CaseRow row in caseRows?.Invoke(file, cancellationToken) ?? [])
+            // Only a suite that names case files is read again, by the evals loader.
+            foreach (CaseRow row in (suite.HasCaseFiles ? caseRows?.Invoke(file, cancellationToken) : null) ?? [])
             {
                 rows++;
                 foreach (string id in row.Tags.Distinct(StringComparer.Ordinal))

@@ -12,4 +12,8 @@ internal sealed record CaseOutline(string Id, SourceMark At, IReadOnlyList<TagMe
 /// The part of an eval suite file the spec needs: its id and which traceability ids it and its
 /// cases name. Everything else in the file belongs to the evals runner and is not read here.
 /// </summary>
-internal sealed record SuiteOutline(string Id, IReadOnlyList<TagMention> Tags, IReadOnlyList<CaseOutline> Cases);
+/// <param name="Id">The suite's id.</param>
+/// <param name="Tags">Ids the whole suite serves.</param>
+/// <param name="Cases">The cases written in the file.</param>
+/// <param name="HasCaseFiles">Whether it names case files (<c>cases_from</c>), whose rows only the evals loader reads.</param>
+internal sealed record SuiteOutline(string Id, IReadOnlyList<TagMention> Tags, IReadOnlyList<CaseOutline> Cases, bool HasCaseFiles);

@@ -43,7 +43,7 @@ internal static class SuiteOutlineReader
             }
         }
 
-        return new SuiteOutline(id, Tags(root, "tags"), cases);
+        return new SuiteOutline(id, Tags(root, "tags"), cases, Child(root, "cases_from") is not null);
     }
 
     private static SourceNode? Child(SourceMapping mapping, string key) =>
