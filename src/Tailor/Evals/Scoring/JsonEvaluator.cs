@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
@@ -38,7 +39,7 @@ public sealed class JsonEvaluator : TailorEvaluator
         : base(metricName)
     {
         _check = check;
-        _schema = schema is null ? null : JsonSchema.FromText(schema);
+        _schema = schema is null ? null : ParseSchema(schema);
         _path = path;
         _expected = expected;
         _negate = negate;
@@ -47,6 +48,11 @@ public sealed class JsonEvaluator : TailorEvaluator
             throw new ArgumentException("a schema check needs a schema", nameof(schema));
         }
     }
+
+    // Not inlined: optimising a caller that inlines this (the scorer factory) would load JsonSchema.Net, whose module
+    // initialiser JIT-compiles ~700 methods, in every eval run, schema scorers or not.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static JsonSchema ParseSchema(string schema) => JsonSchema.FromText(schema);
 
     protected override ValueTask<EvaluationMetric> ScoreAsync(
         IEnumerable<ChatMessage> messages, ChatResponse response, ChatConfiguration? chatConfiguration,
