@@ -107,6 +107,7 @@ internal static partial class EvalRunCommand
                 JudgeAlias = judgeAlias,
                 Label = s.Label,
                 TimeProvider = env.TimeProvider,
+                FlushRecordings = workspace.Recorder.FlushAsync,
                 OnDiagnostic = d => { lock (diagnostics) { diagnostics.Add(d); } },
                 Scorers = new ScorerServices
                 {
@@ -186,12 +187,7 @@ internal static partial class EvalRunCommand
                     task.Value = p.Done;
                     task.Description = Markup.Escape($"{suite.Id} on {target.Alias}: {p.Passed} passed, {p.Failed} failed, {p.Errors} errors");
                 });
-                var withProgress = new EvalRunner(new EvalRunnerOptions
-                {
-                    Concurrency = options.Concurrency, Timeout = options.Timeout, Repeat = options.Repeat, Filter = options.Filter, Limit = options.Limit,
-                    JudgeAlias = options.JudgeAlias, Label = options.Label, TimeProvider = options.TimeProvider, OnDiagnostic = options.OnDiagnostic,
-                    Scorers = options.Scorers, Progress = progress,
-                });
+                var withProgress = new EvalRunner(options with { Progress = progress });
                 outcome = await withProgress.RunAsync(suite, target, workspace.Evals, resume, ct);
                 task.Value = task.MaxValue;
             });

@@ -31,6 +31,7 @@ internal sealed class EvalWorkspace : IAsyncDisposable
     {
         Project = project;
         Interactions = interactions;
+        Recorder = new BufferedInteractionSink(interactions);
         Evals = evals;
     }
 
@@ -38,6 +39,9 @@ internal sealed class EvalWorkspace : IAsyncDisposable
     public TailorSpec Spec => Project.Spec;
     public CliEnvironment Env => Project.Env;
     public IInteractionStore Interactions { get; }
+
+    /// <summary>Where the run's model and judge calls are recorded: durable at each results commit (see <see cref="EvalRunnerOptions.FlushRecordings"/>) and at dispose.</summary>
+    public BufferedInteractionSink Recorder { get; }
     public SqliteEvalStore Evals { get; }
 
     /// <summary>The application's moderation layer, built from the spec the first time a <c>moderation</c> scorer needs it.</summary>
@@ -152,7 +156,7 @@ internal sealed class EvalWorkspace : IAsyncDisposable
             model = model with { Options = model.Options with { MaxRetries = retries } };
         }
 
-        IChatClient client = Project.CreateChatClient(model, Interactions, "eval");
+        IChatClient client = Project.CreateChatClient(model, Recorder, "eval");
         Track(client);
         string? version = Spec.PromptFor(model)?.Version;
         if (!noCache)
@@ -174,7 +178,7 @@ internal sealed class EvalWorkspace : IAsyncDisposable
             }
 
             ModelSpec model = Project.ResolveModel(alias);
-            IChatClient client = Project.CreateChatClient(model, Interactions, "eval-judge");
+            IChatClient client = Project.CreateChatClient(model, Recorder, "eval-judge");
             Track(client);
             if (!noCache)
             {
@@ -265,7 +269,14 @@ internal sealed class EvalWorkspace : IAsyncDisposable
             client.Dispose();
         }
 
-        await Evals.DisposeAsync();
-        await Interactions.DisposeAsync();
+        try
+        {
+            await Recorder.DisposeAsync();
+        }
+        finally
+        {
+            await Evals.DisposeAsync();
+            await Interactions.DisposeAsync();
+        }
     }
 }

@@ -4,6 +4,7 @@ using Tailor.Evals.Running;
 using Tailor.Evals.Suites;
 using Tailor.Providers;
 using Tailor.Spec;
+using Tailor.Store;
 using Tailor.Store.Sqlite;
 
 namespace Tailor.Tests.Evals;
@@ -89,12 +90,12 @@ internal sealed class EvalProject : IAsyncDisposable
     }
 
     /// <summary>The alias's pipeline (recording with source eval), optionally behind the response cache.</summary>
-    public EvalTarget Target(string alias = "baseline", DiskResponseCache? cache = null, TimeProvider? time = null)
+    public EvalTarget Target(string alias = "baseline", DiskResponseCache? cache = null, TimeProvider? time = null, IInteractionSink? sink = null)
     {
         var model = Spec.Models[alias];
         IChatClient client = ChatPipeline.Create(Spec, model, new ChatPipelineOptions
         {
-            Sink = Interactions,
+            Sink = sink ?? Interactions,
             Source = "eval",
             ProviderContext = new ProviderContext { ProjectDirectory = Directory, TimeProvider = time ?? TimeProvider.System },
             TimeProvider = time ?? TimeProvider.System,

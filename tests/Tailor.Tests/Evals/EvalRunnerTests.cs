@@ -63,6 +63,25 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task Results_finishing_within_the_commit_interval_share_a_commit_made_after_their_calls_are_durable()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync(Ct);
+        await using var project = EvalProject.Create(server.BaseUrl);
+        project.Write("evals/many.yaml", Suite(8));
+        await using var recorder = new BufferedInteractionSink(project.Interactions);
+        var evals = new CommitWatchingStore(project.Evals, project.Interactions);
+        // An interval longer than the run: everything gathers into one commit, made as soon as the last case is done.
+        var runner = new EvalRunner(new EvalRunnerOptions { Concurrency = 3, CommitInterval = TimeSpan.FromHours(1), FlushRecordings = recorder.FlushAsync });
+
+        var outcome = await runner.RunAsync(project.LoadSuite("evals/many.yaml"), project.Target(sink: recorder), evals, cancellationToken: Ct);
+
+        Assert.Equal(8, outcome.Passed);
+        var commit = Assert.Single(evals.Commits);
+        Assert.Equal(8, commit.Results);
+        Assert.Equal(8, commit.InteractionsStored); // every result's call was in the log before the result was
+    }
+
+    [Fact]
     public async Task No_more_calls_are_in_flight_than_the_concurrency_limit()
     {
         await using var server = await FakeOpenAIServer.StartAsync(Ct);
@@ -282,5 +301,45 @@ public sealed class EvalRunnerTests
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
+    }
+
+    /// <summary>The real eval store, noting at each results commit how many results it holds and how many of their calls are already stored.</summary>
+    private sealed class CommitWatchingStore(IEvalStore inner, IInteractionStore interactions) : IEvalStore
+    {
+        public List<(int Results, int InteractionsStored)> Commits { get; } = [];
+
+        public async Task AddResultsAsync(IReadOnlyList<CaseResult> results, CancellationToken cancellationToken = default)
+        {
+            int stored = 0;
+            foreach (var result in results)
+            {
+                if (result.InteractionId is { } id && await interactions.GetAsync(id, cancellationToken) is not null)
+                {
+                    stored++;
+                }
+            }
+
+            Commits.Add((results.Count, stored));
+            await inner.AddResultsAsync(results, cancellationToken);
+        }
+
+        public Task CreateRunAsync(EvalRun run, CancellationToken cancellationToken = default) => inner.CreateRunAsync(run, cancellationToken);
+
+        public Task UpdateRunStatusAsync(string runId, EvalRunStatus status, DateTimeOffset? completedAt, CancellationToken cancellationToken = default) =>
+            inner.UpdateRunStatusAsync(runId, status, completedAt, cancellationToken);
+
+        public Task<EvalRun?> GetRunAsync(string idOrPrefix, CancellationToken cancellationToken = default) => inner.GetRunAsync(idOrPrefix, cancellationToken);
+
+        public IAsyncEnumerable<EvalRun> ListRunsAsync(EvalRunQuery query, CancellationToken cancellationToken = default) => inner.ListRunsAsync(query, cancellationToken);
+
+        public IAsyncEnumerable<CaseResult> ReadResultsAsync(string runId, CancellationToken cancellationToken = default) => inner.ReadResultsAsync(runId, cancellationToken);
+
+        public Task<IReadOnlySet<(string CaseId, int Repeat)>> ReadDoneAsync(string runId, CancellationToken cancellationToken = default) => inner.ReadDoneAsync(runId, cancellationToken);
+
+        public Task AddRatingsAsync(IReadOnlyList<HumanRating> ratings, CancellationToken cancellationToken = default) => inner.AddRatingsAsync(ratings, cancellationToken);
+
+        public IAsyncEnumerable<HumanRating> ReadRatingsAsync(string? runId, CancellationToken cancellationToken = default) => inner.ReadRatingsAsync(runId, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

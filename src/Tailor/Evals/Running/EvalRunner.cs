@@ -293,19 +293,52 @@ public sealed class EvalRunner(EvalRunnerOptions options)
         return _options.Limit is { } l ? Math.Min(l, matching) : matching;
     }
 
-    /// <summary>One writer: waits for a result, then takes every result already waiting (up to a batch) into one transaction.</summary>
+    /// <summary>
+    /// One writer: waits for a result, gathers what else finishes within <see cref="EvalRunnerOptions.CommitInterval"/>
+    /// (up to a batch), makes the recorded calls durable, then commits the results in one transaction.
+    /// </summary>
     private async Task WriteResultsAsync(ChannelReader<CaseResult> reader, IEvalStore store)
     {
         var batch = new List<CaseResult>(_options.BatchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            await GatherAsync(reader, batch).ConfigureAwait(false);
+            if (_options.FlushRecordings is { } flush)
+            {
+                await flush(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await store.AddResultsAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            batch.Clear();
+        }
+    }
+
+    private async Task GatherAsync(ChannelReader<CaseResult> reader, List<CaseResult> batch)
+    {
+        using var linger = new CancellationTokenSource(_options.CommitInterval);
+        while (true)
         {
             while (batch.Count < _options.BatchSize && reader.TryRead(out CaseResult? result))
             {
                 batch.Add(result);
             }
 
-            await store.AddResultsAsync(batch, CancellationToken.None).ConfigureAwait(false);
-            batch.Clear();
+            if (batch.Count >= _options.BatchSize || linger.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                if (!await reader.WaitToReadAsync(linger.Token).ConfigureAwait(false))
+                {
+                    return; // the run is over: commit now
+                }
+            }
+            catch (OperationCanceledException) when (linger.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

@@ -6,7 +6,7 @@ namespace Tailor.Evals.Running;
 
 /// <summary>How an <see cref="EvalRunner"/> runs a suite.</summary>
 /// <remarks>Read when a run starts; do not change it during a run.</remarks>
-public sealed class EvalRunnerOptions
+public sealed record EvalRunnerOptions
 {
     /// <summary>Most model calls in flight at once (judge calls run inside a case's slot).</summary>
     public int Concurrency { get; init; } = 4;
@@ -40,6 +40,18 @@ public sealed class EvalRunnerOptions
 
     /// <summary>Most results written in one transaction.</summary>
     public int BatchSize { get; init; } = 128;
+
+    /// <summary>
+    /// How long the writer gathers finished results before committing them together: on a slow model, cases finish
+    /// spread out, and one disk sync per case was most of a run's CPU. A kill loses at most this much work to resume.
+    /// </summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Makes the calls recorded so far durable (a <see cref="Store.BufferedInteractionSink"/>); called before each batch
+    /// of results is committed, so a stored result never points at an interaction record still in memory.
+    /// </summary>
+    public Func<CancellationToken, ValueTask>? FlushRecordings { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
