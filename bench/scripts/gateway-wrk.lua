@@ -8,11 +8,19 @@ for header in string.gmatch(os.getenv("HEADERS") or "", "[^|]+") do
   if name then wrk.headers[name] = value end
 end
 
--- DELAY_MS: each connection waits that long after a response before its next request, so the load is a fixed
--- rate (connections / delay) instead of as fast as the gateway answers: latency without queueing.
+-- DELAY_MS: each connection waits after a response before its next request, so the load is a fixed rate
+-- (connections / delay) instead of as fast as the gateway answers: latency without saturation. PACING=exponential
+-- (the default) draws each wait from an exponential distribution with that mean, so connections stay independent
+-- and arrivals are close to Poisson; PACING=fixed (run 6) waits exactly DELAY_MS, which keeps connections in step
+-- and sends requests in bursts.
 local pause = tonumber(os.getenv("DELAY_MS") or "")
 if pause and pause > 0 then
-  delay = function() return pause end
+  if (os.getenv("PACING") or "exponential") == "fixed" then
+    delay = function() return pause end
+  else
+    math.randomseed(os.time())
+    delay = function() return math.floor(-math.log(1 - math.random()) * pause + 0.5) end
+  end
 end
 
 done = function(summary, latency, requests)
