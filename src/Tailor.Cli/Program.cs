@@ -1,3 +1,4 @@
 using Tailor.Cli;
 
+ThreadPoolTuning.ForCommand(args);
 return await TailorCli.RunAsync(args, CliEnvironment.FromProcess());
