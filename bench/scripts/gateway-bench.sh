@@ -68,6 +68,19 @@ run() {
 
 body='{"model":"support","messages":[{"role":"user","content":"Hello! Where can I find my latest invoice, please?"}],"temperature":0.2}'
 
+# The physical floor at one connection: a response waits for its record's disk sync. Median time to overwrite one
+# 4 KiB page of a preallocated file (as a reused WAL is) and fdatasync it, on the disk the store lives on.
+python3 - "$work/sync-probe" <<'PY'
+import os, sys, time, json
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+os.ftruncate(fd, 8 << 20); os.fsync(fd)
+page, times = b"x" * 4096, []
+for i in range(2000):
+    t = time.perf_counter(); os.pwrite(fd, page, (i * 4096) % (8 << 20)); os.fdatasync(fd); times.append(time.perf_counter() - t)
+os.close(fd); os.unlink(sys.argv[1]); times.sort()
+print(json.dumps({"target": "disk-sync", "p50_us": round(times[1000] * 1e6), "p99_us": round(times[1980] * 1e6)}))
+PY
+
 taskset -c 1 dotnet "$mock" "$mock_port" & pids+=($!)
 wait_for "http://127.0.0.1:$mock_port/v1/models"
 run direct "http://127.0.0.1:$mock_port/v1/chat/completions" "" "$body"

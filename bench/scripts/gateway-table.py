@@ -14,6 +14,8 @@ for (target, c), r in points.items():
     added99 = "" if target == "direct" else f'{(r["p99_us"] - direct[c]["p99_us"]) / 1000:.2f}'
     print(f'| {target} | {c} | {rps:,.0f} | {r["p50_us"] / 1000:.2f} | {r["p99_us"] / 1000:.2f} | {added} | {added99} | {r["non2xx"]} | {r["socket_errors"]} |')
 for r in rows:
+    if r.get("target") == "disk-sync":
+        print(f'\nDisk sync floor (4 KiB overwrite + fdatasync): p50 {r["p50_us"] / 1000:.3f} ms, p99 {r["p99_us"] / 1000:.3f} ms.', end="")
     if "stored" in r:
         print(f'\n{r["target"]}: {r["stored"]} interactions in the store after the run (warm-up included).', end="")
 print()
