@@ -1,4 +1,4 @@
 using Tailor.Cli;
 
-ThreadPoolTuning.ForCommand(args);
+ProcessTuning.ForCommand(args);
 return await TailorCli.RunAsync(args, CliEnvironment.FromProcess());

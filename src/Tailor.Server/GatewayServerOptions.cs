@@ -29,4 +29,12 @@ public sealed record GatewayServerOptions
 
     /// <summary>Serve <c>GET /metrics</c> in the Prometheus format.</summary>
     public bool PrometheusMetrics { get; init; } = true;
+
+    /// <summary>
+    /// Run request handling on the socket's I/O thread instead of handing it to the thread pool (Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c>). Nothing on the request path blocks: the log is committed by its own writer,
+    /// local models decode on their own thread, store writes of other endpoints leave the I/O thread first. Measured with
+    /// <c>tailor serve</c>, which also completes socket operations inline (bench/results/gateway.md).
+    /// </summary>
+    public bool InlineScheduling { get; init; } = true;
 }

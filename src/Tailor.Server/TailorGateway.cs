@@ -82,6 +82,10 @@ public sealed class TailorGateway : IAsyncDisposable
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
         });
         builder.WebHost.UseUrls(options.Url);
+        if (options.InlineScheduling)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
         if (options.PrometheusMetrics)
         {

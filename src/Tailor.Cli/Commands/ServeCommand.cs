@@ -21,18 +21,24 @@ internal static class ServeCommand
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => 4 * 1024 * 1024 };
         var promptMode = new Option<SystemPromptMode>("--prompt-mode") { Description = "How the spec's prompt meets a client's system message: Prepend, Replace or Default", DefaultValueFactory = _ => SystemPromptMode.Prepend };
         var quiet = new Option<bool>("--quiet") { Description = "Log warnings and errors only" };
+        var noInline = new Option<bool>(ProcessTuning.NoInlineScheduling)
+        {
+            Description = "Hand every request and socket completion to the thread pool instead of running it on the I/O thread (slower; for custom code that blocks)",
+        };
         var command = new Command("serve", "Run the OpenAI-compatible gateway on the spec's routes, logging every interaction");
         command.Options.Add(url);
         command.Options.Add(noKeys);
         command.Options.Add(maxBody);
         command.Options.Add(promptMode);
         command.Options.Add(quiet);
+        command.Options.Add(noInline);
         command.SetAction((parse, ct) => RunAsync(env, parse, new GatewayServerOptions
         {
             Url = parse.GetValue(url)!,
             RequireKeys = !parse.GetValue(noKeys),
             MaxRequestBodyBytes = parse.GetValue(maxBody),
             PromptMode = parse.GetValue(promptMode),
+            InlineScheduling = !parse.GetValue(noInline),
         }, parse.GetValue(quiet), ct));
         return command;
     }

@@ -56,6 +56,8 @@ internal static class FeedbackEndpoint
 
         try
         {
+            // Off the I/O thread (inline scheduling): a store write may wait for the database's write lock.
+            await Task.Yield();
             var interaction = await services.Store.GetAsync(feedback!.InteractionId, http.RequestAborted);
             if (interaction is null || (services.Options.RequireKeys && interaction.KeyId != key?.Id))
             {
