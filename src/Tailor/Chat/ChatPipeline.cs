@@ -49,6 +49,7 @@ public static class ChatPipeline
                 moderation.Route = model.Alias;
                 moderation.Lookahead = spec.Moderation.Streaming.Lookahead;
                 moderation.CheckEvery = spec.Moderation.Streaming.CheckEvery;
+                moderation.CheckContext = spec.Moderation.Streaming.Context;
                 moderation.TimeProvider = options.TimeProvider;
             });
         }

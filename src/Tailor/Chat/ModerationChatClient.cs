@@ -45,6 +45,13 @@ public sealed class ModerationChatClient : DelegatingChatClient
     /// <summary>Characters of new streamed text between two checks.</summary>
     public int CheckEvery { get; set; } = 80;
 
+    /// <summary>
+    /// Characters of already released text a check reads again before the held-back part, so a span that began before
+    /// the release point (an address, a key) is still seen whole. A check reads this plus the held-back text, not the
+    /// whole answer so far (that made a long answer cost quadratic time); the last check reads the whole answer.
+    /// </summary>
+    public int CheckContext { get; set; } = 200;
+
     public ModerationInputScope InputScope { get; set; } = ModerationInputScope.LatestTurn;
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -136,7 +143,7 @@ public sealed class ModerationChatClient : DelegatingChatClient
             yield break;
         }
 
-        var buffer = new StreamBuffer(this, request, route, Math.Max(0, Lookahead), Math.Max(1, CheckEvery));
+        var buffer = new StreamBuffer(this, request, route, Math.Max(0, Lookahead), Math.Max(1, CheckEvery), Math.Max(0, CheckContext));
         ChatResponseUpdate? last = null;
         ChatFinishReason? finish = null;
         await using (var updates = base.GetStreamingResponseAsync(toModel, options, cancellationToken).GetAsyncEnumerator(cancellationToken))
@@ -308,7 +315,7 @@ public sealed class ModerationChatClient : DelegatingChatClient
     };
 
     /// <summary>The look-ahead buffer of one streamed answer.</summary>
-    private sealed class StreamBuffer(ModerationChatClient owner, List<ChatMessage> conversation, string? route, int lookahead, int checkEvery)
+    private sealed class StreamBuffer(ModerationChatClient owner, List<ChatMessage> conversation, string? route, int lookahead, int checkEvery, int context)
     {
         private readonly StringBuilder _raw = new();
         private int _released;
@@ -324,7 +331,10 @@ public sealed class ModerationChatClient : DelegatingChatClient
 
         public void Append(string text) => _raw.Append(text);
 
-        /// <summary>Checks everything so far and returns the text that may now be shown (redacted where needed).</summary>
+        /// <summary>
+        /// Checks the held-back text with <c>context</c> characters before it (the whole answer when <paramref name="final"/>)
+        /// and returns the text that may now be shown (redacted where needed).
+        /// </summary>
         public async Task<string> CheckAsync(bool final, CancellationToken cancellationToken)
         {
             string text = _raw.ToString();
@@ -333,7 +343,10 @@ public sealed class ModerationChatClient : DelegatingChatClient
             {
                 return "";
             }
-            Verdict = await owner.Moderator.ModerateAsync(new ModerationRequest(text, ModerationDirection.Output, conversation), route, cancellationToken).ConfigureAwait(false);
+            int from = final ? 0 : Math.Max(0, _released - context);
+            var verdict = await owner.Moderator.ModerateAsync(
+                new ModerationRequest(from == 0 ? text : text[from..], ModerationDirection.Output, conversation), route, cancellationToken).ConfigureAwait(false);
+            Verdict = from == 0 ? verdict : verdict with { Redactions = [.. verdict.Redactions.Select(r => r with { Start = r.Start + from })] };
             if (Blocked)
             {
                 return "";

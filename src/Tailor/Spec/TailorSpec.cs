@@ -194,6 +194,9 @@ public sealed record ModerationStreamingSpec
 
     /// <summary>Characters of new text between two checks of a streamed answer.</summary>
     public int CheckEvery { get; init; } = 80;
+
+    /// <summary>Characters of already released text each check reads again before the held-back part.</summary>
+    public int Context { get; init; } = 200;
 }
 
 /// <summary>Moderation settings that differ on one route; anything not set keeps the section's value.</summary>

@@ -55,10 +55,12 @@ public sealed class ModerationChatClientTests : IAsyncLifetime
 
     private IChatClient Pipeline(params Policy[] policies) => Pipeline(lookahead: 40, checkEvery: 10, policies);
 
-    private IChatClient Pipeline(int lookahead, int checkEvery, params Policy[] policies)
+    private IChatClient Pipeline(int lookahead, int checkEvery, params Policy[] policies) => Pipeline(lookahead, checkEvery, new DetectorClassifier(), policies);
+
+    private IChatClient Pipeline(int lookahead, int checkEvery, IModerationClassifier classifier, params Policy[] policies)
     {
         var model = new OpenAICompatibleChatClient(new OpenAICompatibleChatClientOptions { BaseUri = _server.BaseUrl, MaxRetries = 0, DefaultModelId = "fake-model" });
-        var moderator = new Moderator([new ConfiguredClassifier(new DetectorClassifier())], new ModerationPolicy(policies));
+        var moderator = new Moderator([new ConfiguredClassifier(classifier)], new ModerationPolicy(policies));
         return model.AsBuilder()
             .UseRecording(_store)
             .UseModeration(moderator, m =>
@@ -220,6 +222,40 @@ public sealed class ModerationChatClientTests : IAsyncLifetime
         string delivered = string.Concat((await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "x")]).ToListAsync()).Select(u => u.Text));
 
         Assert.Equal($"{before} key: [REDACTED:api_key] done {before}", delivered);
+    }
+
+    [Fact]
+    public async Task Checking_a_long_streamed_answer_reads_it_a_bounded_number_of_times_and_still_redacts_late_spans()
+    {
+        // 400 words (~2,800 characters) with an address near the end, streamed word by word and checked every 10.
+        string words = string.Join(" ", Enumerable.Range(1, 400).Select(i => $"word{i}"));
+        _server.Enqueue(FakeReply.Text($"{words} write to anna@example.com today"));
+        var counting = new CountingClassifier(new DetectorClassifier());
+        using var client = Pipeline(lookahead: 40, checkEvery: 10, counting, NoPii);
+
+        string delivered = string.Concat((await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "x")]).ToListAsync()).Select(u => u.Text));
+
+        Assert.Equal($"{words} write to [REDACTED:email] today", delivered);
+        int answer = words.Length + 35;
+        // Each check reads the held-back text and 200 characters before it, the last one the whole answer: linear.
+        // Reading the whole answer so far at every check would be ~280 checks x ~1,400 characters (~390,000).
+        Assert.InRange(counting.Characters, answer, 300 * (40 + 10 + 200) + answer);
+    }
+
+    /// <summary>The real classifier, counting the characters it is asked to read.</summary>
+    private sealed class CountingClassifier(IModerationClassifier inner) : IModerationClassifier
+    {
+        private long _characters;
+
+        public long Characters => Interlocked.Read(ref _characters);
+
+        public string Name => inner.Name;
+
+        public ValueTask<ModerationResult> ClassifyAsync(ModerationRequest request, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Add(ref _characters, request.Text.Length);
+            return inner.ClassifyAsync(request, cancellationToken);
+        }
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class ModerationSpecTests : IDisposable
               streaming:
                 lookahead: 300
                 check_every: 50
+                context: 120
               classifiers:
                 - type: detectors
                 - type: local
@@ -55,7 +56,7 @@ public sealed class ModerationSpecTests : IDisposable
         var moderation = result.Spec!.Moderation;
         Assert.Equal(ModerationCombineMode.Max, moderation.Combine);
         Assert.True(moderation.BlockOnError);
-        Assert.Equal((300, 50), (moderation.Streaming.Lookahead, moderation.Streaming.CheckEvery));
+        Assert.Equal((300, 50, 120), (moderation.Streaming.Lookahead, moderation.Streaming.CheckEvery, moderation.Streaming.Context));
         Assert.Null(moderation.Classifiers[1].Path); // local without path: the shipped model
         var mistral = moderation.Classifiers[2];
         Assert.Equal(new Uri("http://localhost:9000/v1"), mistral.BaseUrl);

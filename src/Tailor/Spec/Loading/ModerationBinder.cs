@@ -15,7 +15,7 @@ internal sealed partial class ModerationBinder(SpecReadContext context, Referenc
     private static readonly string[] ClassifierKeys = ["type", "model", "path", "base_url", "api_key_env", "thresholds"];
     private static readonly string[] ClassifierTypes = ["local", "llm-guard", "mistral", "openai", "detectors"];
     private static readonly string[] CombineModes = ["any", "max"];
-    private static readonly string[] StreamingKeys = ["lookahead", "check_every"];
+    private static readonly string[] StreamingKeys = ["lookahead", "check_every", "context"];
     private static readonly string[] RouteKeys = ["input", "output", "thresholds", "policies"];
     private static readonly string[] ActionKeys = ["input", "output"];
 
@@ -188,7 +188,7 @@ internal sealed partial class ModerationBinder(SpecReadContext context, Referenc
 
     private ModerationStreamingSpec ReadStreaming(MappingReader section)
     {
-        MappingReader? streaming = section.Mapping("streaming", "the streaming look-ahead (lookahead:, check_every:)", StreamingKeys);
+        MappingReader? streaming = section.Mapping("streaming", "the streaming look-ahead (lookahead:, check_every:, context:)", StreamingKeys);
         var defaults = new ModerationStreamingSpec();
         if (streaming is null)
         {
@@ -199,6 +199,7 @@ internal sealed partial class ModerationBinder(SpecReadContext context, Referenc
         {
             Lookahead = (int?)streaming.Integer("lookahead", 0, 100_000, "0 to 100000 characters") ?? defaults.Lookahead,
             CheckEvery = (int?)streaming.Integer("check_every", 1, 100_000, "1 to 100000 characters") ?? defaults.CheckEvery,
+            Context = (int?)streaming.Integer("context", 0, 100_000, "0 to 100000 characters") ?? defaults.Context,
         };
     }
 
