@@ -12,6 +12,9 @@ namespace Tailor.Chat;
 /// </summary>
 public static class ChatPipeline
 {
+    /// <summary>The pipeline for the spec's default model (<c>defaults.model</c>).</summary>
+    public static IChatClient Create(TailorSpec spec, ChatPipelineOptions options) => Create(spec, (string?)null, options);
+
     /// <summary>The pipeline for <paramref name="alias"/> (the spec's default model when null).</summary>
     public static IChatClient Create(TailorSpec spec, string? alias, ChatPipelineOptions options)
     {
@@ -25,6 +28,7 @@ public static class ChatPipeline
         return Create(spec, model, options);
     }
 
+    /// <summary>The pipeline for <paramref name="model"/>, a model of the spec or one built for the call.</summary>
     public static IChatClient Create(TailorSpec spec, ModelSpec model, ChatPipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -291,7 +291,7 @@ public sealed class ModerationChatClientTests : IAsyncLifetime
             """);
         var loaded = SpecLoader.Load(Path.Combine(dir, "tailor.yaml"));
         Assert.False(loaded.HasErrors, string.Join("\n", loaded.Diagnostics));
-        using var client = ChatPipeline.Create(loaded.Spec!, (string?)null, new ChatPipelineOptions { Sink = _store, ProviderContext = new ProviderContext { ProjectDirectory = dir } });
+        using var client = ChatPipeline.Create(loaded.Spec!, new ChatPipelineOptions { Sink = _store, ProviderContext = new ProviderContext { ProjectDirectory = dir } });
 
         // The system prompt itself reads like an attack; moderation must judge only what the user sent.
         var fine = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]);
