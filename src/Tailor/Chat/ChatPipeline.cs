@@ -54,6 +54,7 @@ public static class ChatPipeline
                 moderation.Lookahead = spec.Moderation.Streaming.Lookahead;
                 moderation.CheckEvery = spec.Moderation.Streaming.CheckEvery;
                 moderation.CheckContext = spec.Moderation.Streaming.Context;
+                moderation.LogRedactedInput = spec.Moderation.LogRedactedInput;
                 moderation.TimeProvider = options.TimeProvider;
             });
         }

@@ -34,6 +34,9 @@ public sealed class InteractionContext
     /// <summary>Annotations from middleware (moderation verdicts, routing decisions), recorded as JSON.</summary>
     public ConcurrentDictionary<string, object?> Metadata { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The request the log keeps instead of what the caller sent: moderation's redacted input, when the spec asks for it.</summary>
+    public IReadOnlyList<ChatMessage>? LoggedRequest { get; set; }
+
     /// <summary>The context attached to <paramref name="options"/>, if any.</summary>
     public static InteractionContext? Get(ChatOptions? options) =>
         options?.AdditionalProperties?.TryGetValue(PropertyKey, out var value) == true ? value as InteractionContext : null;

@@ -54,6 +54,9 @@ public sealed class ModerationChatClient : DelegatingChatClient
 
     public ModerationInputScope InputScope { get; set; } = ModerationInputScope.LatestTurn;
 
+    /// <summary>Whether the recording layer logs a redacted input as the model saw it rather than as the caller sent it.</summary>
+    public bool LogRedactedInput { get; set; }
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     public override async Task<ChatResponse> GetResponseAsync(
@@ -244,6 +247,10 @@ public sealed class ModerationChatClient : DelegatingChatClient
             {
                 redacted[index] = WithText(messages[index], Redactor.Apply(messages[index].Text, spans));
             }
+        }
+        if (LogRedactedInput && context is not null)
+        {
+            context.LoggedRequest = redacted;
         }
         return (redacted, verdict);
     }

@@ -177,7 +177,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
             PromptText = prompt?.Text,
             KeyId = context.KeyId,
             SessionId = context.SessionId,
-            Request = request,
+            Request = context.LoggedRequest is { } logged ? [.. logged] : request,
             RequestOptionsJson = InteractionJson.SerializeOptions(options),
             Response = response?.Messages.ToList() ?? [],
             FinishReason = response?.FinishReason?.Value,

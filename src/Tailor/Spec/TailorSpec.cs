@@ -172,6 +172,12 @@ public sealed record ModerationSpec
     /// <summary>How streamed answers are held back while they are checked.</summary>
     public ModerationStreamingSpec Streaming { get; init; } = new();
 
+    /// <summary>
+    /// Whether the interaction log keeps an input the policies redact as the model saw it (redacted) instead of as the
+    /// user sent it; then the personal data a policy redacts never reaches the log, nor the tuning data exported from it.
+    /// </summary>
+    public bool LogRedactedInput { get; init; }
+
     /// <summary>Overrides per route (a model alias, or a gateway route), by route name.</summary>
     public IReadOnlyDictionary<string, ModerationRouteSpec> Routes { get; init; } = new Dictionary<string, ModerationRouteSpec>();
 }

@@ -23,6 +23,7 @@ public sealed class ModerationChatClientTests : IAsyncLifetime
     private FakeOpenAIServer _server = null!;
     private string _directory = null!;
     private SqliteInteractionStore _store = null!;
+    private bool _logRedactedInput;
 
     public async ValueTask InitializeAsync()
     {
@@ -67,6 +68,7 @@ public sealed class ModerationChatClientTests : IAsyncLifetime
             {
                 m.Lookahead = lookahead;
                 m.CheckEvery = checkEvery;
+                m.LogRedactedInput = _logRedactedInput;
             })
             .Build();
     }
@@ -124,6 +126,22 @@ public sealed class ModerationChatClientTests : IAsyncLifetime
         Assert.Equal("Be kind.", request.Messages[0].GetProperty("content").GetString());
         var record = await RecordAsync();
         Assert.Equal(sent, record.Request[^1].Text);
+        Assert.Equal("redact", Verdict(record, ModerationChatClient.InputVerdictKey).GetProperty("action").GetString());
+    }
+
+    [Fact]
+    public async Task With_log_redacted_input_the_record_keeps_the_input_as_the_model_saw_it()
+    {
+        _logRedactedInput = true;
+        using var client = Pipeline(NoPii);
+        const string sent = "My card is 4111 1111 1111 1111, email anna@example.com. Why was I charged twice?";
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.System, "Be kind."), new ChatMessage(ChatRole.User, sent)]);
+
+        var record = await RecordAsync();
+        Assert.Equal("My card is [REDACTED:payment_card], email [REDACTED:email]. Why was I charged twice?", record.Request[^1].Text);
+        Assert.Equal("Be kind.", record.Request[0].Text);
+        Assert.All(record.Request, m => Assert.DoesNotContain("anna@", m.Text, StringComparison.Ordinal));
         Assert.Equal("redact", Verdict(record, ModerationChatClient.InputVerdictKey).GetProperty("action").GetString());
     }
 

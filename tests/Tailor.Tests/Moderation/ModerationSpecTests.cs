@@ -31,6 +31,7 @@ public sealed class ModerationSpecTests : IDisposable
             moderation:
               combine: max
               block_on_error: true
+              log_redacted_input: true
               streaming:
                 lookahead: 300
                 check_every: 50
@@ -56,6 +57,7 @@ public sealed class ModerationSpecTests : IDisposable
         var moderation = result.Spec!.Moderation;
         Assert.Equal(ModerationCombineMode.Max, moderation.Combine);
         Assert.True(moderation.BlockOnError);
+        Assert.True(moderation.LogRedactedInput);
         Assert.Equal((300, 50, 120), (moderation.Streaming.Lookahead, moderation.Streaming.CheckEvery, moderation.Streaming.Context));
         Assert.Null(moderation.Classifiers[1].Path); // local without path: the shipped model
         var mistral = moderation.Classifiers[2];

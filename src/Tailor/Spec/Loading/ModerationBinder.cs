@@ -11,7 +11,7 @@ namespace Tailor.Spec.Loading;
 /// </summary>
 internal sealed partial class ModerationBinder(SpecReadContext context, References references)
 {
-    private static readonly string[] SectionKeys = ["input", "output", "classifiers", "thresholds", "combine", "block_on_error", "streaming", "routes"];
+    private static readonly string[] SectionKeys = ["input", "output", "classifiers", "thresholds", "combine", "block_on_error", "streaming", "routes", "log_redacted_input"];
     private static readonly string[] ClassifierKeys = ["type", "model", "path", "base_url", "api_key_env", "thresholds"];
     private static readonly string[] ClassifierTypes = ["local", "llm-guard", "mistral", "openai", "detectors"];
     private static readonly string[] CombineModes = ["any", "max"];
@@ -50,6 +50,7 @@ internal sealed partial class ModerationBinder(SpecReadContext context, Referenc
             BlockOnError = section.Bool("block_on_error") ?? false,
             Streaming = ReadStreaming(section),
             Routes = ReadRoutes(section),
+            LogRedactedInput = section.Bool("log_redacted_input") ?? false,
         };
     }
 
