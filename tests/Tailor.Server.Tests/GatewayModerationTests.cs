@@ -84,6 +84,24 @@ public sealed class GatewayModerationTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task With_log_redacted_input_the_card_number_never_reaches_the_log(bool stream)
+    {
+        await using var gw = await GatewayFixture.StartAsync(Policies.Replace("moderation:\n", "moderation:\n  log_redacted_input: true\n", StringComparison.Ordinal));
+
+        using var response = await gw.Http.PostAsync("v1/chat/completions", Request("My card 4111 1111 1111 1111 was charged twice, can you refund it?", stream));
+        await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var record = await RecordOf(gw, response);
+        string logged = Assert.Single(record.Request, m => m.Role == Microsoft.Extensions.AI.ChatRole.User).Text;
+        Assert.DoesNotContain("4111", logged, StringComparison.Ordinal);
+        Assert.Contains("charged twice", logged, StringComparison.Ordinal);
+        Assert.Equal(Assert.Single(gw.Primary.Requests).LastUserText, logged); // as the model saw it
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task An_answer_that_leaks_a_card_number_never_reaches_the_client(bool stream)
     {
         await using var gw = await GatewayFixture.StartAsync(Policies);
