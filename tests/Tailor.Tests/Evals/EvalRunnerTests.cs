@@ -81,6 +81,23 @@ public sealed class EvalRunnerTests
         Assert.Equal(8, commit.InteractionsStored); // every result's call was in the log before the result was
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_store_that_fails_to_take_results_fails_the_run_instead_of_hanging_it()
+    {
+        var ct = TestContext.Current.CancellationToken; // the timeout's token
+        await using var server = await FakeOpenAIServer.StartAsync(ct);
+        await using var project = EvalProject.Create(server.BaseUrl);
+        project.Write("evals/many.yaml", Suite(20));
+        var failing = new CommitWatchingStore(project.Evals, project.Interactions) { Failure = new InvalidOperationException("disk full") };
+        // One result per commit and a queue of four: the cases fill it long before the run ends.
+        var runner = new EvalRunner(new EvalRunnerOptions { Concurrency = 2, BatchSize = 1, CommitInterval = TimeSpan.Zero });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(project.LoadSuite("evals/many.yaml"), project.Target(), failing, cancellationToken: ct));
+
+        Assert.Equal("disk full", error.Message);
+        Assert.True(server.Requests.Count < 20, "the run stops asking once its results cannot be stored");
+    }
+
     [Fact]
     public async Task No_more_calls_are_in_flight_than_the_concurrency_limit()
     {
@@ -303,13 +320,21 @@ public sealed class EvalRunnerTests
         public void Report(T value) => report(value);
     }
 
-    /// <summary>The real eval store, noting at each results commit how many results it holds and how many of their calls are already stored.</summary>
+    /// <summary>The real eval store, noting at each results commit how many results it holds and how many of their calls are already stored, or failing it.</summary>
     private sealed class CommitWatchingStore(IEvalStore inner, IInteractionStore interactions) : IEvalStore
     {
         public List<(int Results, int InteractionsStored)> Commits { get; } = [];
 
+        /// <summary>Thrown by every results commit when set, as a full disk would.</summary>
+        public Exception? Failure { get; init; }
+
         public async Task AddResultsAsync(IReadOnlyList<CaseResult> results, CancellationToken cancellationToken = default)
         {
+            if (Failure is not null)
+            {
+                throw Failure;
+            }
+
             int stored = 0;
             foreach (var result in results)
             {

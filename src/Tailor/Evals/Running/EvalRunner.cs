@@ -87,7 +87,7 @@ public sealed class EvalRunner(EvalRunnerOptions options)
         {
             SingleReader = true,
         });
-        Task writer = WriteResultsAsync(results.Reader, store);
+        Task writer = WriteResultsAsync(results, store);
 
         Exception? failure = null;
         try
@@ -111,7 +111,7 @@ public sealed class EvalRunner(EvalRunnerOptions options)
             failure = ex;
         }
 
-        results.Writer.Complete();
+        results.Writer.TryComplete(); // already closed when the writer failed; awaiting it then throws why
         await writer.ConfigureAwait(false);
 
         bool cancelled = failure is OperationCanceledException && cancellationToken.IsCancellationRequested;
@@ -297,19 +297,29 @@ public sealed class EvalRunner(EvalRunnerOptions options)
     /// One writer: waits for a result, gathers what else finishes within <see cref="EvalRunnerOptions.CommitInterval"/>
     /// (up to a batch), makes the recorded calls durable, then commits the results in one transaction.
     /// </summary>
-    private async Task WriteResultsAsync(ChannelReader<CaseResult> reader, IEvalStore store)
+    private async Task WriteResultsAsync(Channel<CaseResult> results, IEvalStore store)
     {
+        var reader = results.Reader;
         var batch = new List<CaseResult>(_options.BatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            await GatherAsync(reader, batch).ConfigureAwait(false);
-            if (_options.FlushRecordings is { } flush)
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                await flush(CancellationToken.None).ConfigureAwait(false);
-            }
+                await GatherAsync(reader, batch).ConfigureAwait(false);
+                if (_options.FlushRecordings is { } flush)
+                {
+                    await flush(CancellationToken.None).ConfigureAwait(false);
+                }
 
-            await store.AddResultsAsync(batch, CancellationToken.None).ConfigureAwait(false);
-            batch.Clear();
+                await store.AddResultsAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+        catch (Exception e)
+        {
+            // Nobody reads any more: close the channel so the cases waiting to hand in a result stop instead of hanging.
+            results.Writer.TryComplete(e);
+            throw;
         }
     }
 
