@@ -53,20 +53,21 @@ public sealed class TuningJobManager
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(counter);
         var backend = Backend(draft.Backend);
-        if (draft.TrainingFiles.Count == 0)
-        {
-            throw new TuningException("no training data", "pass --train <file.jsonl>, or list the files under 'datasets:' in tailor.yaml");
-        }
-
         string id = _ids.NewJobId();
         string modelId = _ids.NewModelId(draft.Suffix ?? draft.BaseModel);
         // the files as named, before pre-flight has read them: enough for the backend to judge weights and roles
         var draftRequest = Request(draft, modelId,
             [.. draft.TrainingFiles.Select(f => new TuningDataFile(f.Path, TuningDataRole.Training, f.Weight, "", 0, 0, 0, 0))],
             [.. draft.ValidationFiles.Select(f => new TuningDataFile(f.Path, TuningDataRole.Validation, f.Weight, "", 0, 0, 0, 0))]);
+        // The options the user typed are judged first: with no data as well, fixing the data alone would not be enough.
         if (backend.Validate(draftRequest) is { Count: > 0 } problems)
         {
             throw new TuningException($"the {backend.Name} backend cannot run this job: {string.Join("; ", problems)}", "change the options named above");
+        }
+
+        if (draft.TrainingFiles.Count == 0)
+        {
+            throw new TuningException("no training data", "pass --train <file.jsonl>, or list the files under 'datasets:' in tailor.yaml");
         }
 
         string workDirectory = Path.Combine(_options.ResolvedJobsDirectory, id);
@@ -87,6 +88,17 @@ public sealed class TuningJobManager
         var request = Request(draft, modelId,
             [.. preflight.Files.Where(f => f.File.Role == TuningDataRole.Training).Select(f => f.File)],
             [.. preflight.Files.Where(f => f.File.Role == TuningDataRole.Validation).Select(f => f.File)]);
+        CostEstimate? estimate;
+        try
+        {
+            estimate = backend.CreateEstimator(request, _options.ProjectDirectory).Estimate(preflight.Tokens);
+        }
+        catch
+        {
+            DeleteDirectory(workDirectory); // pre-flight wrote the prepared data there; no job will own it
+            throw;
+        }
+
         var now = _options.TimeProvider.GetUtcNow();
         var job = new TuningJob
         {
@@ -95,7 +107,7 @@ public sealed class TuningJobManager
             WorkDirectory = workDirectory,
             CreatedAt = now,
             UpdatedAt = now,
-            Estimate = backend.CreateEstimator(request, _options.ProjectDirectory).Estimate(preflight.Tokens),
+            Estimate = estimate,
         };
         var launch = new TuningLaunch(
             job,

@@ -71,6 +71,19 @@ public sealed class LocalTuningBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_base_model_that_is_not_a_gguf_fails_preparation_and_leaves_no_work_directory()
+    {
+        File.WriteAllText(_project.File("broken.gguf"), "not a model at all");
+        var draft = Draft(steps: 4) with { BaseModel = "broken.gguf", BaseReference = "broken.gguf" };
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Manager().PrepareAsync(draft, new TiktokenEstimateCounter(), TestContext.Current.CancellationToken));
+
+        Assert.IsNotType<NullReferenceException>(error);
+        string jobs = _project.File(".tailor/tuning");
+        Assert.False(Directory.Exists(jobs) && Directory.EnumerateDirectories(jobs).Any(), "pre-flight's prepared data was left behind");
+    }
+
+    [Fact]
     public async Task A_job_whose_worker_is_killed_is_interrupted_resumes_from_its_checkpoint_finishes_and_registers_its_lineage()
     {
         var manager = Manager();

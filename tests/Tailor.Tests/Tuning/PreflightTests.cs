@@ -88,6 +88,17 @@ public sealed class PreflightTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Options_the_backend_cannot_honour_are_named_before_missing_data()
+    {
+        var manager = _sandbox.Manager(new OpenAITuningBackend(Offline("K")));
+        var draft = Draft("openai") with { TrainingFiles = [], Hyperparameters = new TuningHyperparameters { Steps = 100 } };
+
+        var error = await Assert.ThrowsAsync<TuningException>(() => manager.PrepareAsync(draft, TuningSandbox.Counter, TestContext.Current.CancellationToken));
+
+        Assert.Contains("--steps is not an OpenAI setting", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_data_file_is_an_input_error_naming_it_and_leaves_no_work_directory()
     {
         var manager = _sandbox.Manager(new MistralTuningBackend(Offline("K")));
