@@ -11,28 +11,10 @@ namespace Tailor.Moderation.Detectors;
 /// National Insurance numbers, Spanish DNI with its check letter, French NIR with its key) and street addresses (English, German and French forms). All findings are <see cref="ModerationCategories.Privacy"/>.
 /// </summary>
 /// <remarks>Stateless and thread-safe. Numbers that have the shape but fail their check (a 16-digit number failing Luhn, an IBAN with a wrong checksum) are not reported.</remarks>
-public sealed partial class PiiDetector : IModerationClassifier
+public sealed partial class PiiDetector() : SpanDetector("pii", ModerationCategories.Privacy)
 {
-    private static readonly string[] Categories = [ModerationCategories.Privacy];
-
     /// <inheritdoc />
-    public string Name => "pii";
-
-    /// <inheritdoc />
-    public ValueTask<ModerationResult> ClassifyAsync(ModerationRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Classify(request.Text));
-    }
-
-    /// <summary>The findings in <paramref name="text"/>; score 1 for privacy when anything is found.</summary>
-    public ModerationResult Classify(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var found = new DetectorMatches(Name);
-        Detect(text, found);
-        return found.ToResult(Categories);
-    }
+    private protected override void Find(string text, DetectorMatches found) => Detect(text, found);
 
     internal static void Detect(string text, DetectorMatches found)
     {

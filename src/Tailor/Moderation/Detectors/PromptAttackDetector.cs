@@ -17,9 +17,8 @@ namespace Tailor.Moderation.Detectors;
 /// Stateless and thread-safe. A signal needs an instruction-like object: "ignore the noise" or "disregard my previous
 /// message" score 0, "ignore all previous instructions" scores 0.75. Spans point at the phrases that gave a signal.
 /// </remarks>
-public sealed partial class PromptAttackDetector : IModerationClassifier
+public sealed partial class PromptAttackDetector() : SpanDetector("prompt_attack", ModerationCategories.PromptAttack)
 {
-    private static readonly string[] Categories = [ModerationCategories.PromptAttack];
     private static readonly SearchValues<char> LeetChars = SearchValues.Create("0134578@$!|");
 
     // Each signal's pattern only runs when one of its words is in the text: a vectorised substring search costs a
@@ -41,26 +40,14 @@ public sealed partial class PromptAttackDetector : IModerationClassifier
     /// <summary>The weight a disguise (leetspeak, rot13, encoding, look-alike letters, spacing) adds when it hid a signal.</summary>
     public const double DisguiseWeight = 0.2;
 
-    /// <inheritdoc />
-    public string Name => "prompt_attack";
-
     /// <summary>Score at or above which the detector judges the text an attack itself.</summary>
     public double Threshold { get; init; } = 0.5;
 
     /// <inheritdoc />
-    public ValueTask<ModerationResult> ClassifyAsync(ModerationRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Classify(request.Text));
-    }
+    protected override double FlagAt => Threshold;
 
-    public ModerationResult Classify(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var found = new DetectorMatches(Name);
-        Detect(text, found);
-        return found.ToResult(Categories, Threshold);
-    }
+    /// <inheritdoc />
+    private protected override void Find(string text, DetectorMatches found) => Detect(text, found);
 
     internal static void Detect(string text, DetectorMatches found)
     {

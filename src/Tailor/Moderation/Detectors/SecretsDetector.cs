@@ -14,27 +14,10 @@ namespace Tailor.Moderation.Detectors;
 /// All findings are <see cref="ModerationCategories.Secrets"/>.
 /// </summary>
 /// <remarks>Stateless and thread-safe.</remarks>
-public sealed partial class SecretsDetector : IModerationClassifier
+public sealed partial class SecretsDetector() : SpanDetector("secrets", ModerationCategories.Secrets)
 {
-    private static readonly string[] Categories = [ModerationCategories.Secrets];
-
     /// <inheritdoc />
-    public string Name => "secrets";
-
-    /// <inheritdoc />
-    public ValueTask<ModerationResult> ClassifyAsync(ModerationRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Classify(request.Text));
-    }
-
-    public ModerationResult Classify(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var found = new DetectorMatches(Name);
-        Detect(text, found);
-        return found.ToResult(Categories);
-    }
+    private protected override void Find(string text, DetectorMatches found) => Detect(text, found);
 
     internal static void Detect(string text, DetectorMatches found)
     {
