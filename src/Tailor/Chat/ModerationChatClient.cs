@@ -344,22 +344,24 @@ public sealed class ModerationChatClient : DelegatingChatClient
         /// </summary>
         public async Task<string> CheckAsync(bool final, CancellationToken cancellationToken)
         {
-            string text = _raw.ToString();
-            _checkedAt = text.Length;
-            if (text.Length == 0)
+            int length = _raw.Length;
+            _checkedAt = length;
+            if (length == 0)
             {
                 return "";
             }
+            // Only the window is copied out of the buffer: copying the whole answer at every check was quadratic too.
             int from = final ? 0 : Math.Max(0, _released - context);
+            string window = _raw.ToString(from, length - from);
             var verdict = await owner.Moderator.ModerateAsync(
-                new ModerationRequest(from == 0 ? text : text[from..], ModerationDirection.Output, conversation), route, cancellationToken).ConfigureAwait(false);
+                new ModerationRequest(window, ModerationDirection.Output, conversation), route, cancellationToken).ConfigureAwait(false);
             Verdict = from == 0 ? verdict : verdict with { Redactions = [.. verdict.Redactions.Select(r => r with { Start = r.Start + from })] };
             if (Blocked)
             {
                 return "";
             }
 
-            int boundary = final ? text.Length : Math.Max(_released, text.Length - lookahead);
+            int boundary = final ? length : Math.Max(_released, length - lookahead);
             var spans = Verdict.Action == PolicyAction.Redact ? Verdict.Redactions : [];
             foreach (var span in spans)
             {
@@ -380,12 +382,12 @@ public sealed class ModerationChatClient : DelegatingChatClient
                 {
                     continue;
                 }
-                output.Append(text, at, start - at).Append(Redactor.Placeholder(span));
+                output.Append(window, at - from, start - at).Append(Redactor.Placeholder(span));
                 at = end;
             }
             if (boundary > at)
             {
-                output.Append(text, at, boundary - at);
+                output.Append(window, at - from, boundary - at);
             }
             _released = Math.Max(_released, boundary);
             return output.ToString();
