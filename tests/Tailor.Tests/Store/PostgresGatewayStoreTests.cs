@@ -40,6 +40,34 @@ public sealed class PostgresGatewayStoreTests : GatewayStoreContract
     }
 
     [Fact]
+    public async Task Two_instances_charging_the_same_keys_in_opposite_orders_never_deadlock()
+    {
+        // Each batch holds one record per key; the two instances list the keys in opposite orders. Usage rows updated in
+        // record order lock k1 then k2 in one transaction and k2 then k1 in the other: PostgreSQL aborts one as a deadlock.
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        await using var first = await PostgresGatewayStore.OpenAsync(_database!.ConnectionString);
+        await using var second = await PostgresGatewayStore.OpenAsync(_database.ConnectionString);
+        foreach (var id in new[] { "k1", "k2" })
+        {
+            await first.AddKeyAsync(new ApiKeyRecord { Id = id, Name = id, SecretHash = [1, 2, 3], CreatedAt = at });
+        }
+
+        const int rounds = 150;
+        for (int i = 0; i < rounds; i++)
+        {
+            await Task.WhenAll(
+                Task.Run(async () => await first.RecordBatchAsync([Record($"A{i:D4}", "k1"), Record($"B{i:D4}", "k2")])),
+                Task.Run(async () => await second.RecordBatchAsync([Record($"C{i:D4}", "k2"), Record($"D{i:D4}", "k1")])));
+        }
+
+        // every record charged exactly once: two per key per round, 19 tokens each
+        Assert.Equal(2L * rounds * 19, (await first.GetKeyAsync("k1"))!.TokensUsed);
+        Assert.Equal(2L * rounds * 19, (await first.GetKeyAsync("k2"))!.TokensUsed);
+
+        Interaction Record(string id, string key) => GatewayStoreContract.Sample(id, at, keyId: key);
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_Tailor_is_refused_with_a_clear_message()
     {
         await (await PostgresGatewayStore.OpenAsync(_database!.ConnectionString)).DisposeAsync();

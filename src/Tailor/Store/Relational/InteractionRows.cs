@@ -23,7 +23,7 @@ internal static class InteractionRows
         ON CONFLICT (version) DO NOTHING
         """;
 
-    /// <summary>Adds an interaction's tokens to its key's usage, in the same transaction as the interaction.</summary>
+    /// <summary>Adds interactions' tokens to their key's usage, in the same transaction as the interactions.</summary>
     public const string AddKeyUsage = """
         UPDATE api_keys SET tokens_used = tokens_used + @tokens,
             last_used_at_ms = CASE WHEN last_used_at_ms IS NULL OR last_used_at_ms < @at THEN @at ELSE last_used_at_ms END
@@ -78,12 +78,12 @@ internal static class InteractionRows
     }
 
     /// <summary>Binds <see cref="AddKeyUsage"/>'s parameters; a command bound before keeps its parameter objects.</summary>
-    public static void BindKeyUsage(DbCommand command, Interaction interaction)
+    public static void BindKeyUsage(DbCommand command, string keyId, long tokens, long atMs)
     {
         var p = new ParameterBinder(command);
-        p.Bind("@tokens", (interaction.InputTokens ?? 0) + (interaction.OutputTokens ?? 0));
-        p.Bind("@at", (interaction.CompletedAt ?? interaction.StartedAt).ToUnixTimeMilliseconds());
-        p.Bind("@key_id", interaction.KeyId);
+        p.Bind("@tokens", tokens);
+        p.Bind("@at", atMs);
+        p.Bind("@key_id", keyId);
     }
 
     public static Interaction Read(DbDataReader reader) => new()

@@ -3,35 +3,53 @@ using System.Data.Common;
 namespace Tailor.Store.Relational;
 
 /// <summary>
-/// The statements that write one interaction (its prompt version, its row, its key's usage) on one connection, each
-/// created once and re-bound for every row. Microsoft.Data.Sqlite prepares a command's SQL on its first execution and
-/// keeps the prepared statement while the command lives, so a batch, or the SQLite store's single writer connection,
-/// parses and plans the SQL once instead of once per row (a new command per row prepared it every time).
+/// The statements that write a batch of interactions (their prompt versions, their rows, their keys' usage) on one
+/// connection, each created once and re-bound for every row. Microsoft.Data.Sqlite prepares a command's SQL on its first
+/// execution and keeps the prepared statement while the command lives, so a batch, or the SQLite store's single writer
+/// connection, parses and plans the SQL once instead of once per row (a new command per row prepared it every time).
 /// </summary>
 /// <remarks>Not thread-safe: used by one writer at a time, like its connection.</remarks>
 internal sealed class InteractionWriteCommands(DbConnection connection) : IDisposable
 {
+    private readonly HashSet<string> _promptsWritten = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, (long Tokens, long AtMs)> _usage = new(StringComparer.Ordinal);
     private DbCommand? _prompt;
     private DbCommand? _insert;
     private DbCommand? _keyUsage;
 
-    /// <summary>Writes <paramref name="interaction"/> in <paramref name="transaction"/>.</summary>
-    public async Task WriteAsync(Interaction interaction, DbTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="batch"/> in <paramref name="transaction"/>: each prompt version once, every row, and one
+    /// usage update per key (a batch from one key touches its row once, not once per record). Keys are updated in id
+    /// order, so two gateways sharing a PostgreSQL database never lock the same keys in opposite orders.
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<Interaction> batch, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        if (interaction.PromptVersion is not null && interaction.PromptText is not null)
+        _promptsWritten.Clear();
+        _usage.Clear();
+        foreach (var interaction in batch)
         {
-            var prompt = Prepare(ref _prompt, InteractionRows.InsertPrompt, transaction);
-            InteractionRows.BindPrompt(prompt, interaction);
-            await prompt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (interaction.PromptVersion is { } version && interaction.PromptText is not null && _promptsWritten.Add(version))
+            {
+                var prompt = Prepare(ref _prompt, InteractionRows.InsertPrompt, transaction);
+                InteractionRows.BindPrompt(prompt, interaction);
+                await prompt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var insert = Prepare(ref _insert, InteractionRows.Insert, transaction);
+            InteractionRows.BindInsert(insert, interaction);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (interaction.KeyId is { } keyId)
+            {
+                long tokens = (interaction.InputTokens ?? 0) + (interaction.OutputTokens ?? 0);
+                long at = (interaction.CompletedAt ?? interaction.StartedAt).ToUnixTimeMilliseconds();
+                _usage[keyId] = _usage.TryGetValue(keyId, out var sum) ? (sum.Tokens + tokens, Math.Max(sum.AtMs, at)) : (tokens, at);
+            }
         }
 
-        var insert = Prepare(ref _insert, InteractionRows.Insert, transaction);
-        InteractionRows.BindInsert(insert, interaction);
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        if (interaction.KeyId is not null)
+        foreach (var (keyId, (tokens, at)) in _usage)
         {
             var keyUsage = Prepare(ref _keyUsage, InteractionRows.AddKeyUsage, transaction);
-            InteractionRows.BindKeyUsage(keyUsage, interaction);
+            InteractionRows.BindKeyUsage(keyUsage, keyId, tokens, at);
             await keyUsage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -44,10 +44,7 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
             var commands = kept ?? new InteractionWriteCommands(connection);
             try
             {
-                foreach (var interaction in batch)
-                {
-                    await commands.WriteAsync(interaction, tx, ct).ConfigureAwait(false);
-                }
+                await commands.WriteAsync(batch, tx, ct).ConfigureAwait(false);
             }
             finally
             {
