@@ -31,6 +31,13 @@ public sealed record GatewayServerOptions
     public bool PrometheusMetrics { get; init; } = true;
 
     /// <summary>
+    /// An OpenTelemetry collector to send the gateway's spans and metrics to over OTLP (HTTP/protobuf), e.g.
+    /// <c>http://127.0.0.1:4318</c>; the signals go to its <c>v1/traces</c> and <c>v1/metrics</c>. Null: the standard
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (and its companions) when set, else no export and no per-request span at all.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>
     /// Run request handling on the socket's I/O thread instead of handing it to the thread pool (Kestrel's
     /// <c>UnsafePreferInlineScheduling</c>). Nothing on the request path blocks: the log is committed by its own writer,
     /// local models decode on their own thread, store writes of other endpoints leave the I/O thread first. Measured with

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry.Metrics;
 using Tailor.Chat;
 using Tailor.Gateway;
 using Tailor.Gateway.Keys;
@@ -87,12 +86,7 @@ public sealed class TailorGateway : IAsyncDisposable
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         }
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
-        if (options.PrometheusMetrics)
-        {
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter(GatewayTelemetry.SourceName, GatewayTelemetry.ModelsSourceName)
-                .AddPrometheusExporter());
-        }
+        TelemetryExport.Add(builder.Services, options);
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tailor.Gateway");

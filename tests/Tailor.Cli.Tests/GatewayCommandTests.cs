@@ -46,6 +46,15 @@ public sealed class GatewayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_refuses_a_collector_address_that_is_not_an_http_url()
+    {
+        var result = await _cli.RunAsync("serve", "--url", "http://127.0.0.1:0", "--otlp-endpoint", "collector:4318");
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains("--otlp-endpoint: 'collector:4318' is not an http(s) URL", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_key_options_are_refused_with_a_hint()
     {
         var zero = await _cli.RunAsync("keys", "create", "--name", "x", "--rpm", "0");

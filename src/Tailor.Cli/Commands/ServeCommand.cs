@@ -25,6 +25,10 @@ internal static class ServeCommand
         {
             Description = "Hand every request and socket completion to the thread pool instead of running it on the I/O thread (slower; for custom code that blocks)",
         };
+        var otlp = new Option<string?>("--otlp-endpoint")
+        {
+            Description = "Send spans and metrics to this OpenTelemetry collector over OTLP/HTTP, e.g. http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)",
+        };
         var command = new Command("serve", "Run the OpenAI-compatible gateway on the spec's routes, logging every interaction");
         command.Options.Add(url);
         command.Options.Add(noKeys);
@@ -32,6 +36,7 @@ internal static class ServeCommand
         command.Options.Add(promptMode);
         command.Options.Add(quiet);
         command.Options.Add(noInline);
+        command.Options.Add(otlp);
         command.SetAction((parse, ct) => RunAsync(env, parse, new GatewayServerOptions
         {
             Url = parse.GetValue(url)!,
@@ -39,9 +44,15 @@ internal static class ServeCommand
             MaxRequestBodyBytes = parse.GetValue(maxBody),
             PromptMode = parse.GetValue(promptMode),
             InlineScheduling = !parse.GetValue(noInline),
+            OtlpEndpoint = CollectorUri(parse.GetValue(otlp)),
         }, parse.GetValue(quiet), ct));
         return command;
     }
+
+    private static Uri? CollectorUri(string? value) =>
+        value is null ? null
+        : Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri
+        : throw new CliException($"--otlp-endpoint: '{value}' is not an http(s) URL", "give the collector's OTLP/HTTP address, e.g. http://127.0.0.1:4318");
 
     private static async Task<int> RunAsync(CliEnvironment env, ParseResult parse, GatewayServerOptions options, bool quiet, CancellationToken ct)
     {
