@@ -169,7 +169,7 @@ public sealed class TailorGateway : IAsyncDisposable
             Routes = routes,
             RouteClients = clients,
             Keys = new KeyAuthenticator(store, time, logger),
-            Limits = new KeyLimiter(time),
+            Limits = new KeyLimiter(time, store as IKeyRateStore),
             Log = log,
             Shadows = shadows,
             Telemetry = telemetry,

@@ -32,7 +32,7 @@ internal static class ChatCompletionsEndpoint
             return;
         }
 
-        if (key is not null && services.Limits.TryAdmit(key) is { } limit)
+        if (key is not null && await services.Limits.TryAdmitAsync(key, http.RequestAborted) is { } limit)
         {
             services.Telemetry.RecordRefused(limit.Code);
             await OpenAIErrors.WriteAsync(http, StatusCodes.Status429TooManyRequests, limit.Message,

@@ -68,6 +68,72 @@ public sealed class PostgresGatewayStoreTests : GatewayStoreContract
     }
 
     [Fact]
+    public async Task Instances_admitting_at_once_share_one_per_minute_request_limit()
+    {
+        await using var first = await PostgresGatewayStore.OpenAsync(_database!.ConnectionString);
+        await using var second = await PostgresGatewayStore.OpenAsync(_database.ConnectionString);
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 30, TimeSpan.Zero);
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? first : second).TryTakeRequestAsync("k1", at, requestsPerMinute: 10, tokensPerMinute: null))));
+
+        Assert.Equal(10, decisions.Count(d => d.Admitted));
+        Assert.All(decisions.Where(d => !d.Admitted), d => Assert.True(d.RetryAfter >= TimeSpan.FromSeconds(1)));
+        // refused requests are not counted: ten, not sixteen, are in the window
+        Assert.Equal(11, (await first.TryTakeRequestAsync("k1", at, null, null)).Requests);
+    }
+
+    [Fact]
+    public async Task The_previous_minutes_requests_count_by_the_part_still_inside_the_sliding_minute()
+    {
+        await using var store = await PostgresGatewayStore.OpenAsync(_database!.ConnectionString);
+        var minute = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.True((await store.TryTakeRequestAsync("k1", minute.AddSeconds(59), 10, null)).Admitted);
+        }
+
+        Assert.False((await store.TryTakeRequestAsync("k1", minute.AddSeconds(59), 10, null)).Admitted);
+
+        // half-way through the next minute the ten weigh five: five more fit
+        var halfWay = minute.AddSeconds(90);
+        var next = new List<bool>();
+        for (int i = 0; i < 6; i++)
+        {
+            next.Add((await store.TryTakeRequestAsync("k1", halfWay, 10, null)).Admitted);
+        }
+
+        Assert.Equal([true, true, true, true, true, false], next);
+    }
+
+    [Fact]
+    public async Task Tokens_recorded_with_interactions_count_against_the_shared_token_limit()
+    {
+        await using var store = await PostgresGatewayStore.OpenAsync(_database!.ConnectionString);
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 10, TimeSpan.Zero);
+        await store.AddKeyAsync(new ApiKeyRecord { Id = "k1", Name = "k1", SecretHash = [1], CreatedAt = at });
+
+        await store.AddKeyAsync(new ApiKeyRecord { Id = "unlimited", Name = "unlimited", SecretHash = [1], CreatedAt = at });
+        Assert.True((await store.TryTakeRequestAsync("k1", at, null, tokensPerMinute: 38)).Admitted);
+
+        // two interactions of 19 tokens each, answered 420 ms after they started
+        await store.RecordBatchAsync([
+            GatewayStoreContract.Sample("01A", at, keyId: "k1"), GatewayStoreContract.Sample("01B", at, keyId: "k1"),
+            GatewayStoreContract.Sample("01C", at, keyId: "unlimited")]);
+
+        var overLimit = await store.TryTakeRequestAsync("k1", at.AddSeconds(5), null, tokensPerMinute: 38);
+        Assert.False(overLimit.Admitted);
+        Assert.Equal(38, overLimit.Tokens);
+        Assert.True((await store.TryTakeRequestAsync("k1", at.AddSeconds(5), null, tokensPerMinute: 39)).Admitted);
+
+        // a key never admitted through the windows (no per-minute limit) leaves no rows behind
+        await using var connection = new NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var rows = new NpgsqlCommand("SELECT COUNT(*) FROM key_rate_windows WHERE key_id = 'unlimited'", connection);
+        Assert.Equal(0L, (long)(await rows.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_Tailor_is_refused_with_a_clear_message()
     {
         await (await PostgresGatewayStore.OpenAsync(_database!.ConnectionString)).DisposeAsync();

@@ -13,17 +13,57 @@ public sealed record LimitRefusal(string Code, string Message, TimeSpan RetryAft
 /// overshoot the per-minute limit, never more than one per concurrent request.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Limits are kept in this process: with several gateway instances each enforces the per-minute limits
-/// on its own share of the traffic. The quota is read from the store (<see cref="ApiKeyRecord.TokensUsed"/>, updated
-/// with each recorded interaction) plus what this process charged since, so it holds across instances up to the
-/// authenticator's cache time.
+/// Thread-safe. With a store that keeps shared counts (<see cref="IKeyRateStore"/>, PostgreSQL), the per-minute limits
+/// are decided there, across every gateway instance on the database (<see cref="TryAdmitAsync"/>); while the store is
+/// out of reach, and with a store of one process (SQLite), this process's own buckets decide. The quota is read from the
+/// store (<see cref="ApiKeyRecord.TokensUsed"/>, updated with each recorded interaction) plus what this process charged
+/// since, so it holds across instances up to the authenticator's cache time.
 /// </remarks>
 public sealed class KeyLimiter
 {
     private readonly TimeProvider _time;
+    private readonly IKeyRateStore? _shared;
     private readonly ConcurrentDictionary<string, KeyState> _states = new(StringComparer.Ordinal);
 
-    public KeyLimiter(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+    public KeyLimiter(TimeProvider? timeProvider = null, IKeyRateStore? shared = null)
+    {
+        _time = timeProvider ?? TimeProvider.System;
+        _shared = shared;
+    }
+
+    /// <summary>
+    /// Admits one request: the quota, then the per-minute limits, shared across instances when the store keeps them.
+    /// Null when admitted, else why not.
+    /// </summary>
+    public async ValueTask<LimitRefusal?> TryAdmitAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_shared is null || (key.RequestsPerMinute is null && key.TokensPerMinute is null))
+        {
+            return TryAdmit(key);
+        }
+
+        if (QuotaRefusal(key, _states.GetOrAdd(key.Id, _ => new KeyState())) is { } overQuota)
+        {
+            return overQuota;
+        }
+
+        KeyRateDecision decision;
+        try
+        {
+            decision = await _shared.TryTakeRequestAsync(key.Id, _time.GetUtcNow(), key.RequestsPerMinute, key.TokensPerMinute, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The shared counts are out of reach: this process's buckets decide until they are back.
+            return TryAdmit(key);
+        }
+
+        return decision.Admitted ? null
+            : key.RequestsPerMinute is { } rpm && decision.Requests > rpm ? RequestRate(rpm, decision.RetryAfter)
+            : TokenRate(key.TokensPerMinute!.Value, decision.RetryAfter);
+    }
 
     /// <summary>Takes one request from the key's allowance; null when admitted, else why not.</summary>
     public LimitRefusal? TryAdmit(ApiKeyRecord key)
@@ -34,22 +74,19 @@ public sealed class KeyLimiter
         lock (state)
         {
             state.Refill(key, now, _time);
-            if (key.TokenQuota is { } quota && UsedTokens(key, state) >= quota)
+            if (QuotaRefusal(key, state) is { } overQuota)
             {
-                return new LimitRefusal("insufficient_quota",
-                    $"This key has used its quota of {quota} tokens. Ask the gateway's operator for a new key or a larger quota.", TimeSpan.FromHours(1));
+                return overQuota;
             }
 
             if (key.RequestsPerMinute is { } rpm && state.Requests < 1)
             {
-                return new LimitRefusal("rate_limit_exceeded",
-                    $"Rate limit reached: {rpm} requests per minute for this key.", Wait(1 - state.Requests, rpm));
+                return RequestRate(rpm, Wait(1 - state.Requests, rpm));
             }
 
             if (key.TokensPerMinute is { } tpm && state.Tokens <= 0)
             {
-                return new LimitRefusal("rate_limit_exceeded",
-                    $"Rate limit reached: {tpm} tokens per minute for this key.", Wait(1 - state.Tokens, tpm));
+                return TokenRate(tpm, Wait(1 - state.Tokens, tpm));
             }
 
             if (key.RequestsPerMinute is not null)
@@ -89,6 +126,23 @@ public sealed class KeyLimiter
             state.ChargedSinceBase += tokens;
         }
     }
+
+    private static LimitRefusal? QuotaRefusal(ApiKeyRecord key, KeyState state)
+    {
+        lock (state)
+        {
+            return key.TokenQuota is { } quota && UsedTokens(key, state) >= quota
+                ? new LimitRefusal("insufficient_quota",
+                    $"This key has used its quota of {quota} tokens. Ask the gateway's operator for a new key or a larger quota.", TimeSpan.FromHours(1))
+                : null;
+        }
+    }
+
+    private static LimitRefusal RequestRate(int rpm, TimeSpan retryAfter) =>
+        new("rate_limit_exceeded", $"Rate limit reached: {rpm} requests per minute for this key.", retryAfter);
+
+    private static LimitRefusal TokenRate(long tpm, TimeSpan retryAfter) =>
+        new("rate_limit_exceeded", $"Rate limit reached: {tpm} tokens per minute for this key.", retryAfter);
 
     private static long UsedTokens(ApiKeyRecord key, KeyState state) =>
         key.TokensUsed + (state.UsageBase == key.TokensUsed ? state.ChargedSinceBase : 0);

@@ -15,7 +15,7 @@ namespace Tailor.Store.Postgres;
 /// The schema goes in the first schema of the connection's <c>search_path</c> (<c>public</c> unless the connection
 /// string sets <c>Search Path</c>), which is how tests isolate themselves.
 /// </remarks>
-public sealed class PostgresGatewayStore : RelationalGatewayStore
+public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyRateStore
 {
     private readonly NpgsqlDataSource _dataSource;
 

@@ -169,6 +169,15 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_alias_changes_alias ON alias_changes (spec_path, alias, at_ms);
             """),
+        (3, "key rate windows", """
+            CREATE TABLE key_rate_windows (
+                key_id            TEXT NOT NULL,
+                minute_ms         BIGINT NOT NULL,
+                requests          BIGINT NOT NULL,
+                tokens            BIGINT NOT NULL,
+                PRIMARY KEY (key_id, minute_ms)
+            );
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -86,6 +86,15 @@ internal static class InteractionRows
         p.Bind("@key_id", keyId);
     }
 
+    /// <summary>Binds a key-rate charge (<c>@key_id</c>, <c>@minute</c>, <c>@tokens</c>): the tokens go to the calendar minute of <paramref name="atMs"/>.</summary>
+    public static void BindKeyRate(DbCommand command, string keyId, long tokens, long atMs)
+    {
+        var p = new ParameterBinder(command);
+        p.Bind("@key_id", keyId);
+        p.Bind("@minute", atMs - (atMs % 60_000));
+        p.Bind("@tokens", tokens);
+    }
+
     public static Interaction Read(DbDataReader reader) => new()
     {
         Id = reader.GetString(0),

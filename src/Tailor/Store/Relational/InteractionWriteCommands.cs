@@ -9,17 +9,19 @@ namespace Tailor.Store.Relational;
 /// connection, parses and plans the SQL once instead of once per row (a new command per row prepared it every time).
 /// </summary>
 /// <remarks>Not thread-safe: used by one writer at a time, like its connection.</remarks>
-internal sealed class InteractionWriteCommands(DbConnection connection) : IDisposable
+internal sealed class InteractionWriteCommands(DbConnection connection, string? keyRateChargeSql = null) : IDisposable
 {
     private readonly HashSet<string> _promptsWritten = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, (long Tokens, long AtMs)> _usage = new(StringComparer.Ordinal);
     private DbCommand? _prompt;
     private DbCommand? _insert;
     private DbCommand? _keyUsage;
+    private DbCommand? _keyRate;
 
     /// <summary>
     /// Writes <paramref name="batch"/> in <paramref name="transaction"/>: each prompt version once, every row, and one
-    /// usage update per key (a batch from one key touches its row once, not once per record). Keys are updated in id
+    /// usage update per key (a batch from one key touches its row once, not once per record), and, for a store that keeps
+    /// shared per-minute counts, the key's tokens added to the minute they were used in. Keys are updated in id
     /// order, so two gateways sharing a PostgreSQL database never lock the same keys in opposite orders.
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<Interaction> batch, DbTransaction transaction, CancellationToken cancellationToken)
@@ -51,6 +53,12 @@ internal sealed class InteractionWriteCommands(DbConnection connection) : IDispo
             var keyUsage = Prepare(ref _keyUsage, InteractionRows.AddKeyUsage, transaction);
             InteractionRows.BindKeyUsage(keyUsage, keyId, tokens, at);
             await keyUsage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (keyRateChargeSql is not null)
+            {
+                var keyRate = Prepare(ref _keyRate, keyRateChargeSql, transaction);
+                InteractionRows.BindKeyRate(keyRate, keyId, tokens, at);
+                await keyRate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -59,6 +67,7 @@ internal sealed class InteractionWriteCommands(DbConnection connection) : IDispo
         _prompt?.Dispose();
         _insert?.Dispose();
         _keyUsage?.Dispose();
+        _keyRate?.Dispose();
     }
 
     private DbCommand Prepare(ref DbCommand? command, string sql, DbTransaction transaction)

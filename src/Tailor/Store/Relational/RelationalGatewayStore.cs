@@ -41,7 +41,7 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
         await GuardAsync(() => WriteAsync(async (connection, tx, ct) =>
         {
             var kept = KeptWriteCommands(connection);
-            var commands = kept ?? new InteractionWriteCommands(connection);
+            var commands = kept ?? new InteractionWriteCommands(connection, KeyRateChargeSql);
             try
             {
                 await commands.WriteAsync(batch, tx, ct).ConfigureAwait(false);
@@ -61,6 +61,12 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
     /// disposes them), or null to prepare them once per batch.
     /// </summary>
     private protected virtual InteractionWriteCommands? KeptWriteCommands(DbConnection connection) => null;
+
+    /// <summary>
+    /// For a store that keeps shared per-minute key counts (<see cref="IKeyRateStore"/>): the statement adding a key's
+    /// tokens to its minute (<c>@key_id</c>, <c>@minute</c>, <c>@tokens</c>), run once per key with each batch.
+    /// </summary>
+    private protected virtual string? KeyRateChargeSql => null;
 
     public async Task<Interaction?> GetAsync(string id, CancellationToken cancellationToken = default)
     {

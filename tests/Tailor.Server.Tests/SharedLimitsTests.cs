@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text;
+using Npgsql;
+using Tailor.Gateway.Keys;
+using Tailor.Providers;
+using Tailor.Store;
+using Tailor.Store.Postgres;
+using Tailor.Testing;
+
+namespace Tailor.Server.Tests;
+
+/// <summary>Per-minute key limits across gateway instances that share a PostgreSQL store.</summary>
+public sealed class SharedLimitsTests
+{
+    private static StringContent Message(string text) => new($$"""{"model":"solo","messages":[{"role":"user","content":"{{text}}"}]}""", Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Two_gateways_on_one_database_enforce_one_requests_per_minute_limit_between_them()
+    {
+        await using var database = await RequireAsync();
+        await using var firstStore = await PostgresGatewayStore.OpenAsync(database.ConnectionString);
+        await using var secondStore = await PostgresGatewayStore.OpenAsync(database.ConnectionString);
+        await using var first = await GatewayFixture.StartAsync(openStore: _ => Task.FromResult<IGatewayStore>(firstStore));
+        await using var second = await TailorGateway.StartAsync(first.Spec, secondStore, new GatewayServerOptions { Url = "http://127.0.0.1:0" },
+            ProviderRegistry.CreateDefault(), new ProviderContext { ProjectDirectory = first.Directory });
+        string limited = null!;
+        await first.CreateKeyAsync("limited", rpm: 4, keep: k => limited = k);
+        using var viaFirst = first.NewClient(limited);
+        using var viaSecond = new HttpClient { BaseAddress = second.Address };
+        viaSecond.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", limited);
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { viaFirst, viaSecond, viaFirst, viaSecond, viaFirst, viaSecond })
+        {
+            using var response = await client.PostAsync("v1/chat/completions", Message("hello"), TestContext.Current.CancellationToken);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Contains("4 requests per minute", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+
+        // each instance alone would have admitted all three of its own
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task While_the_database_is_out_of_reach_the_instances_own_buckets_decide()
+    {
+        await using var database = await RequireAsync();
+        var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var proxy = TcpProxy.Start(direct.Host!, direct.Port);
+        var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2, CommandTimeout = 3 }.ConnectionString;
+        await using var store = await PostgresGatewayStore.OpenAsync(viaProxy);
+        var limiter = new KeyLimiter(shared: store);
+        var key = new ApiKeyRecord { Id = "k1", Name = "k1", SecretHash = [1], CreatedAt = DateTimeOffset.UtcNow, RequestsPerMinute = 2 };
+
+        Assert.Null(await limiter.TryAdmitAsync(key, TestContext.Current.CancellationToken));
+        proxy.Cut();
+        NpgsqlConnection.ClearAllPools();
+
+        // the local bucket (two a minute, none taken yet in this process) admits two, then refuses
+        Assert.Null(await limiter.TryAdmitAsync(key, TestContext.Current.CancellationToken));
+        Assert.Null(await limiter.TryAdmitAsync(key, TestContext.Current.CancellationToken));
+        Assert.Equal("rate_limit_exceeded", (await limiter.TryAdmitAsync(key, TestContext.Current.CancellationToken))?.Code);
+    }
+
+    private static async Task<PostgresTestDatabase> RequireAsync()
+    {
+        var database = await PostgresTestDatabase.CreateAsync(TestContext.Current.CancellationToken);
+        if (database is null)
+        {
+            if (PostgresTestDatabase.Required)
+            {
+                Assert.Fail("CI must run the PostgreSQL tests, but " + PostgresTestDatabase.MissingMessage);
+            }
+
+            Assert.Skip(PostgresTestDatabase.MissingMessage);
+        }
+
+        return database;
+    }
+}
