@@ -2,9 +2,13 @@
 # Gateway overhead, side by side in one run against one mock upstream:
 #   direct to the mock | Tailor (logging on, keys on) | Tailor with moderation (when the layer exists) | Portkey 1.15.2
 # at 1, 16 and 64 connections. Latency p50/p90/p99 (wrk, microseconds) and requests/s; "added" = gateway - direct.
-# The process under test is pinned to core 0; the mock and the load generator (wrk, one thread) to core 1.
+# The gateways under test are pinned to core 0; the mock and the load generator (wrk, one thread) to core 1.
+# All targets are started first and measured in turn (each point is one target at one connection count), so with
+# ROUNDS > 1 every round measures every target within minutes of the others and drift on the machine hits all alike.
 #
 # Usage: bench/scripts/gateway-bench.sh [seconds per point, default 10] > bench/results/gateway-raw.jsonl
+#   ROUNDS=N  measures every point N times, interleaved (default 1); gateway-table.py reports the medians and takes
+#             each round's "added" against the same round's direct point.
 #   TAILOR_BENCH_MODERATION=1  also runs Tailor with the default moderation classifiers (detectors + local) on input and output.
 #   PACED_RPS=N  paces each point at about N requests/s in total (connections pause between requests), so latency is
 #                measured below saturation instead of as queueing on the gateway's core.
@@ -14,6 +18,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-10}"
+rounds="${ROUNDS:-1}"
 peers="$root/bench/.peers"
 mock_port=9100 tailor_port=9200 portkey_port=8787
 connections=(1 16 64)
@@ -31,13 +36,13 @@ mock="$root/bench/Tailor.Bench.MockUpstream/bin/Release/net10.0/Tailor.Bench.Moc
 
 work="$(mktemp -d)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work" "/dev/shm/tailor-bench-$$"; }
 trap cleanup EXIT
 
 wait_for() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
-write_spec() { # $1 = moderation on (1) or off (0); $2 = store path
-  cat > "$work/tailor.yaml" <<YAML
+write_spec() { # $1 = project directory; $2 = moderation on (1) or off (0); $3 = store path
+  cat > "$1/tailor.yaml" <<YAML
 name: bench
 models:
   upstream:
@@ -47,23 +52,22 @@ models:
     options: {max_retries: 0, timeout: 30s}
 routes:
   support: upstream
-store: {provider: sqlite, path: $2}
+store: {provider: sqlite, path: $3}
 YAML
-  if [ "$1" = 1 ]; then printf 'moderation:\n  classifiers:\n    - type: detectors\n    - type: local\n' >> "$work/tailor.yaml"; fi
+  if [ "$2" = 1 ]; then printf 'moderation:\n  classifiers:\n    - type: detectors\n    - type: local\n' >> "$1/tailor.yaml"; fi
 }
 
-# run <target> <url> <headers> <body>: prints one JSON line per connection count
-run() {
-  local target="$1" url="$2" headers="$3" body="$4"
-  # Warm-up: JIT, connection pools, SQLite pages.
-  DELAY_MS= HEADERS="$headers" BODY="$body" taskset -c 1 wrk -t1 -c16 -d3s -s "$root/bench/scripts/gateway-wrk.lua" "$url" >/dev/null
-  for c in "${connections[@]}"; do
-    local line
-    # PACED_RPS: every connection pauses connections*1000/rate ms between requests (see gateway-wrk.lua).
-    if [ -n "${PACED_RPS:-}" ]; then export DELAY_MS=$((c * 1000 / PACED_RPS)); fi
-    line="$(HEADERS="$headers" BODY="$body" taskset -c 1 wrk -t1 -c"$c" -d"${seconds}s" -s "$root/bench/scripts/gateway-wrk.lua" "$url" | tail -n 1)"
-    echo "{\"target\":\"$target\",\"connections\":$c,${line#\{}"
-  done
+# The targets, in the order each round measures them: name, URL, headers ("a: b|c: d"), body.
+names=() urls=() headers=() bodies=()
+add_target() { names+=("$1"); urls+=("$2"); headers+=("$3"); bodies+=("$4"); }
+
+# point <target index> <connections> <round>: one JSON line
+point() {
+  local i="$1" c="$2" round="$3" line
+  # PACED_RPS: every connection pauses connections*1000/rate ms between requests (see gateway-wrk.lua).
+  if [ -n "${PACED_RPS:-}" ]; then export DELAY_MS=$((c * 1000 / PACED_RPS)); fi
+  line="$(HEADERS="${headers[$i]}" BODY="${bodies[$i]}" taskset -c 1 wrk -t1 -c"$c" -d"${seconds}s" -s "$root/bench/scripts/gateway-wrk.lua" "${urls[$i]}" | tail -n 1)"
+  echo "{\"target\":\"${names[$i]}\",\"connections\":$c,\"round\":$round,${line#\{}"
 }
 
 body='{"model":"support","messages":[{"role":"user","content":"Hello! Where can I find my latest invoice, please?"}],"temperature":0.2}'
@@ -83,27 +87,43 @@ PY
 
 taskset -c 1 dotnet "$mock" "$mock_port" & pids+=($!)
 wait_for "http://127.0.0.1:$mock_port/v1/models"
-run direct "http://127.0.0.1:$mock_port/v1/chat/completions" "" "$body"
+add_target direct "http://127.0.0.1:$mock_port/v1/chat/completions" "" "$body"
 
-for variant in tailor tailor-shm ${TAILOR_BENCH_MODERATION:+tailor-moderation}; do
+variants=(tailor tailor-shm ${TAILOR_BENCH_MODERATION:+tailor-moderation})
+tailor_pids=()
+for v in "${!variants[@]}"; do
+  variant="${variants[$v]}" dir="$work/${variants[$v]}" port=$((tailor_port + v))
   moderation=0; store=.tailor/tailor.db
   [ "$variant" = tailor-moderation ] && moderation=1
   [ "$variant" = tailor-shm ] && store="/dev/shm/tailor-bench-$$/tailor.db"
-  rm -rf "$work/.tailor" "/dev/shm/tailor-bench-$$"; write_spec "$moderation" "$store"
-  key="$(dotnet "$cli" keys create --name bench --project "$work" 2>/dev/null)"
-  taskset -c 0 dotnet "$cli" serve --project "$work" --url "http://127.0.0.1:$tailor_port" --quiet >/dev/null 2>"$work/tailor.log" & tailor=$!
-  wait_for "http://127.0.0.1:$tailor_port/healthz"
-  name="$variant"
-  run "$name" "http://127.0.0.1:$tailor_port/v1/chat/completions" "Authorization: Bearer $key" "$body"
-  # Every request answered must be in the log: the gateway's own count of committed records.
-  echo "{\"target\":\"$name\",\"health\":$(curl -s "http://127.0.0.1:$tailor_port/healthz")}"
-  kill -TERM "$tailor"; wait "$tailor" || true
-  echo "{\"target\":\"$name\",\"stored\":$(dotnet "$cli" logs tail -n 1000000000 --json --project "$work" 2>/dev/null | wc -l)}"
-  rm -rf "/dev/shm/tailor-bench-$$"
+  mkdir -p "$dir"; write_spec "$dir" "$moderation" "$store"
+  key="$(dotnet "$cli" keys create --name bench --project "$dir" 2>/dev/null)"
+  taskset -c 0 dotnet "$cli" serve --project "$dir" --url "http://127.0.0.1:$port" --quiet >/dev/null 2>"$dir/tailor.log" & tailor_pids+=($!); pids+=($!)
+  wait_for "http://127.0.0.1:$port/healthz"
+  add_target "$variant" "http://127.0.0.1:$port/v1/chat/completions" "Authorization: Bearer $key" "$body"
 done
 
 portkey_body='{"model":"mock-model","messages":[{"role":"user","content":"Hello! Where can I find my latest invoice, please?"}],"temperature":0.2}'
 (cd "$peers" && exec taskset -c 0 node node_modules/@portkey-ai/gateway/build/start-server.js --port=$portkey_port --headless >/dev/null 2>&1) & pids+=($!)
 sleep 2
-run portkey "http://127.0.0.1:$portkey_port/v1/chat/completions" \
+add_target portkey "http://127.0.0.1:$portkey_port/v1/chat/completions" \
   "Authorization: Bearer unused|x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$mock_port/v1" "$portkey_body"
+
+# Warm-up of every target: JIT, connection pools, SQLite pages.
+for i in "${!names[@]}"; do
+  DELAY_MS= HEADERS="${headers[$i]}" BODY="${bodies[$i]}" taskset -c 1 wrk -t1 -c16 -d3s -s "$root/bench/scripts/gateway-wrk.lua" "${urls[$i]}" >/dev/null
+done
+
+for round in $(seq 1 "$rounds"); do
+  for c in "${connections[@]}"; do
+    for i in "${!names[@]}"; do point "$i" "$c" "$round"; done
+  done
+done
+
+# Every request answered must be in the log: the gateway's own count of committed records, then the store's.
+for v in "${!variants[@]}"; do
+  variant="${variants[$v]}" port=$((tailor_port + v))
+  echo "{\"target\":\"$variant\",\"health\":$(curl -s "http://127.0.0.1:$port/healthz")}"
+  kill -TERM "${tailor_pids[$v]}"; wait "${tailor_pids[$v]}" || true
+  echo "{\"target\":\"$variant\",\"stored\":$(dotnet "$cli" logs tail -n 1000000000 --json --project "$work/$variant" 2>/dev/null | wc -l)}"
+done
