@@ -8,7 +8,8 @@
 #
 # Usage: bench/scripts/gateway-bench.sh [seconds per point, default 10] > bench/results/gateway-raw.jsonl
 #   ROUNDS=N  measures every point N times, interleaved (default 1); gateway-table.py reports the medians and takes
-#             each round's "added" against the same round's direct point.
+#             each round's "added" against the same round's direct point. SETTLE_SECONDS (default 3) separates points;
+#             WARMUP_SECONDS (default 20) is each target's warm-up at 16 connections before the first round.
 #   TAILOR_BENCH_MODERATION=1  also runs Tailor with the default moderation classifiers (detectors + local) on input and output.
 #   PACED_RPS=N  paces each point at about N requests/s in total (connections pause between requests), so latency is
 #                measured below saturation instead of as queueing on the gateway's core.
@@ -109,14 +110,17 @@ sleep 2
 add_target portkey "http://127.0.0.1:$portkey_port/v1/chat/completions" \
   "Authorization: Bearer unused|x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$mock_port/v1" "$portkey_body"
 
-# Warm-up of every target: JIT, connection pools, SQLite pages.
+# Warm-up of every target at full load: JIT tiers (.NET's and V8's), connection pools, SQLite pages. Portkey's
+# throughput at one connection still rose by 25-45% between its 3rd and 40th second, so the default is long.
 for i in "${!names[@]}"; do
-  DELAY_MS= HEADERS="${headers[$i]}" BODY="${bodies[$i]}" taskset -c 1 wrk -t1 -c16 -d3s -s "$root/bench/scripts/gateway-wrk.lua" "${urls[$i]}" >/dev/null
+  DELAY_MS= HEADERS="${headers[$i]}" BODY="${bodies[$i]}" taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-20}s" -s "$root/bench/scripts/gateway-wrk.lua" "${urls[$i]}" >/dev/null
 done
 
 for round in $(seq 1 "$rounds"); do
   for c in "${connections[@]}"; do
-    for i in "${!names[@]}"; do point "$i" "$c" "$round"; done
+    # A pause after each point lets the last target's background work (pool workers spinning down, a collection,
+    # a checkpoint) end before the next target, which shares its core, is measured.
+    for i in "${!names[@]}"; do point "$i" "$c" "$round"; sleep "${SETTLE_SECONDS:-3}"; done
   done
 done
 
