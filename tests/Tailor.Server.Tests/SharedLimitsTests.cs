@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Tailor.Gateway.Keys;
 using Tailor.Providers;
@@ -46,24 +47,37 @@ public sealed class SharedLimitsTests
     }
 
     [Fact]
-    public async Task While_the_database_is_out_of_reach_the_instances_own_buckets_decide()
+    public async Task While_the_database_is_out_of_reach_the_instances_own_buckets_decide_and_it_is_asked_again_later()
     {
         await using var database = await RequireAsync();
         var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
         await using var proxy = TcpProxy.Start(direct.Host!, direct.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2, CommandTimeout = 3 }.ConnectionString;
         await using var store = await PostgresGatewayStore.OpenAsync(viaProxy);
-        var limiter = new KeyLimiter(shared: store);
-        var key = new ApiKeyRecord { Id = "k1", Name = "k1", SecretHash = [1], CreatedAt = DateTimeOffset.UtcNow, RequestsPerMinute = 2 };
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 5, TimeSpan.Zero));
+        var limiter = new KeyLimiter(time, shared: store);
+        var key = new ApiKeyRecord { Id = "k1", Name = "k1", SecretHash = [1], CreatedAt = time.GetUtcNow(), RequestsPerMinute = 3 };
+        var ct = TestContext.Current.CancellationToken;
 
-        Assert.Null(await limiter.TryAdmitAsync(key, TestContext.Current.CancellationToken));
+        Assert.Null(await limiter.TryAdmitAsync(key, ct));
         proxy.Cut();
         NpgsqlConnection.ClearAllPools();
 
-        // the local bucket (two a minute, none taken yet in this process) admits two, then refuses
-        Assert.Null(await limiter.TryAdmitAsync(key, TestContext.Current.CancellationToken));
-        Assert.Null(await limiter.TryAdmitAsync(key, TestContext.Current.CancellationToken));
-        Assert.Equal("rate_limit_exceeded", (await limiter.TryAdmitAsync(key, TestContext.Current.CancellationToken))?.Code);
+        // the local bucket (three a minute, none taken yet in this process) admits three, then refuses
+        Assert.Null(await limiter.TryAdmitAsync(key, ct));
+        Assert.Null(await limiter.TryAdmitAsync(key, ct));
+        Assert.Null(await limiter.TryAdmitAsync(key, ct));
+        Assert.Equal("rate_limit_exceeded", (await limiter.TryAdmitAsync(key, ct))?.Code);
+
+        // the database is back, but it is not asked before the retry delay (it holds one request and would admit)
+        proxy.Restore();
+        Assert.Equal("rate_limit_exceeded", (await limiter.TryAdmitAsync(key, ct))?.Code);
+
+        // after it the shared minute decides again: one request there, so this one is admitted (the local bucket
+        // has refilled a quarter of a request)
+        time.Advance(KeyLimiter.SharedRetryDelay);
+        Assert.Null(await limiter.TryAdmitAsync(key, ct));
+        Assert.Equal(3, (await store.TryTakeRequestAsync("k1", time.GetUtcNow(), null, null, ct)).Requests);
     }
 
     private static async Task<PostgresTestDatabase> RequireAsync()

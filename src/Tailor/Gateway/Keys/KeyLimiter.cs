@@ -15,7 +15,8 @@ public sealed record LimitRefusal(string Code, string Message, TimeSpan RetryAft
 /// <remarks>
 /// Thread-safe. With a store that keeps shared counts (<see cref="IKeyRateStore"/>, PostgreSQL), the per-minute limits
 /// are decided there, across every gateway instance on the database (<see cref="TryAdmitAsync"/>); while the store is
-/// out of reach, and with a store of one process (SQLite), this process's own buckets decide. The quota is read from the
+/// out of reach (asked again <see cref="SharedRetryDelay"/> after it failed), and with a store of one process (SQLite),
+/// this process's own buckets decide. The quota is read from the
 /// store (<see cref="ApiKeyRecord.TokensUsed"/>, updated with each recorded interaction) plus what this process charged
 /// since, so it holds across instances up to the authenticator's cache time.
 /// </remarks>
@@ -24,6 +25,10 @@ public sealed class KeyLimiter
     private readonly TimeProvider _time;
     private readonly IKeyRateStore? _shared;
     private readonly ConcurrentDictionary<string, KeyState> _states = new(StringComparer.Ordinal);
+    private long _sharedRetryAt = long.MinValue;
+
+    /// <summary>How long the buckets of this process decide alone after the shared counts were out of reach.</summary>
+    public static readonly TimeSpan SharedRetryDelay = TimeSpan.FromSeconds(5);
 
     public KeyLimiter(TimeProvider? timeProvider = null, IKeyRateStore? shared = null)
     {
@@ -38,7 +43,10 @@ public sealed class KeyLimiter
     public async ValueTask<LimitRefusal?> TryAdmitAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_shared is null || (key.RequestsPerMinute is null && key.TokensPerMinute is null))
+        // Without a limit per minute there is nothing to share; after a failed attempt, each request would otherwise
+        // wait out the database's connect timeout before the buckets decide.
+        if (_shared is null || (key.RequestsPerMinute is null && key.TokensPerMinute is null)
+            || _time.GetTimestamp() < Interlocked.Read(ref _sharedRetryAt))
         {
             return TryAdmit(key);
         }
@@ -56,7 +64,8 @@ public sealed class KeyLimiter
         }
         catch (StoreUnavailableException)
         {
-            // The shared counts are out of reach: this process's buckets decide until they are back.
+            // The shared counts are out of reach: this process's buckets decide, and the store is asked again later.
+            Interlocked.Exchange(ref _sharedRetryAt, _time.GetTimestamp() + (long)(SharedRetryDelay.TotalSeconds * _time.TimestampFrequency));
             return TryAdmit(key);
         }
 
