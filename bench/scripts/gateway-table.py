@@ -3,7 +3,8 @@
 With several rounds each cell is the median over the rounds, and "added" is taken against the direct point of the
 same round before the median.
 Usage: python3 bench/scripts/gateway-table.py bench/results/gateway-run2.jsonl"""
-import json, statistics, sys
+import json, sys
+from statistics import median
 
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 points = [r for r in rows if "connections" in r]
@@ -12,9 +13,6 @@ cells = {}
 for r in points:
     cells.setdefault((r["target"], r["connections"]), []).append(r)
 rounds = max((r.get("round", 1) for r in points), default=1)
-
-def median(values):
-    return statistics.median(values)
 
 print("| target | conns | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | non-2xx | socket errors |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -10,8 +10,6 @@ namespace Tailor.Store.Postgres;
 /// </summary>
 public sealed partial class PostgresGatewayStore
 {
-    private const long Minute = 60_000;
-
     private const string TakeRequest = """
         INSERT INTO key_rate_windows AS w (key_id, minute_ms, requests, tokens) VALUES (@key_id, @minute, 1, 0)
         ON CONFLICT (key_id, minute_ms) DO UPDATE SET requests = w.requests + 1
@@ -37,8 +35,8 @@ public sealed partial class PostgresGatewayStore
     {
         ArgumentNullException.ThrowIfNull(keyId);
         long now = at.ToUnixTimeMilliseconds();
-        long minute = now - (now % Minute);
-        double elapsed = (now - minute) / (double)Minute;
+        long minute = KeyRateWindow.MinuteOf(now);
+        double elapsed = (now - minute) / (double)KeyRateWindow.MinuteMs;
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -49,13 +47,13 @@ public sealed partial class PostgresGatewayStore
             var take = new NpgsqlBatchCommand(TakeRequest);
             take.Parameters.AddWithValue("key_id", keyId);
             take.Parameters.AddWithValue("minute", minute);
-            take.Parameters.AddWithValue("previous", minute - Minute);
+            take.Parameters.AddWithValue("previous", minute - KeyRateWindow.MinuteMs);
             batch.BatchCommands.Add(take);
             if (Interlocked.Exchange(ref _prunedMinute, minute) != minute)
             {
                 // Once a minute per instance: windows older than the sliding minute are no longer read.
                 var prune = new NpgsqlBatchCommand("DELETE FROM key_rate_windows WHERE minute_ms < @old");
-                prune.Parameters.AddWithValue("old", minute - 5 * Minute);
+                prune.Parameters.AddWithValue("old", minute - (5 * KeyRateWindow.MinuteMs));
                 batch.BatchCommands.Add(prune);
             }
 
@@ -86,7 +84,7 @@ public sealed partial class PostgresGatewayStore
         }
         catch (Exception e) when (IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw new StoreUnavailableException($"the store at {Location} is unavailable: {e.Message}", e);
+            throw Unavailable(e);
         }
     }
 }

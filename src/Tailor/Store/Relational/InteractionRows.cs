@@ -91,7 +91,7 @@ internal static class InteractionRows
     {
         var p = new ParameterBinder(command);
         p.Bind("@key_id", keyId);
-        p.Bind("@minute", atMs - (atMs % 60_000));
+        p.Bind("@minute", KeyRateWindow.MinuteOf(atMs));
         p.Bind("@tokens", tokens);
     }
 

@@ -6,6 +6,12 @@ namespace Tailor.Store.Relational;
 /// </summary>
 internal static class KeyRateWindow
 {
+    /// <summary>A calendar minute in milliseconds.</summary>
+    public const long MinuteMs = 60_000;
+
+    /// <summary>The start of the calendar minute holding <paramref name="unixMs"/> (Unix milliseconds).</summary>
+    public static long MinuteOf(long unixMs) => unixMs - (unixMs % MinuteMs);
+
     /// <summary>
     /// Admits or refuses a request given this minute's counts (<c>requests</c> including the one being decided), the
     /// previous minute's, and how far into the current minute it is (<c>elapsed</c>, 0 to 1).

@@ -250,7 +250,8 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
         }
     }
 
-    private StoreUnavailableException Unavailable(Exception e) =>
+    /// <summary>The error for a driver exception that <see cref="IsUnavailable"/> recognised, naming the store.</summary>
+    private protected StoreUnavailableException Unavailable(Exception e) =>
         new($"the store at {Location} is unavailable: {e.Message}", e);
 
     private static async Task<long> ExecuteAsync(DbConnection connection, DbTransaction tx, string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
