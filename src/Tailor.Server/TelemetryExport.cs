@@ -72,7 +72,8 @@ internal static class TelemetryExport
         exporter.Endpoint = new Uri(root, signalPath);
     }
 
+    // The collector for both signals; a per-signal variable alone would also switch on the other signal's exporter,
+    // pointed at the SDK's default address.
     private static bool CollectorFromEnvironment() =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")) ||
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"));
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
 }
