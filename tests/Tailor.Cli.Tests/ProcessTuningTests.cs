@@ -3,17 +3,18 @@ namespace Tailor.Cli.Tests;
 public sealed class ProcessTuningTests
 {
     [Theory]
-    [InlineData(new[] { "serve" }, "70", true)]
-    [InlineData(new[] { "serve", "--url", "http://127.0.0.1:0", "--quiet" }, "70", true)]
-    [InlineData(new[] { "serve", "--no-inline-scheduling" }, "70", false)]
-    [InlineData(new[] { "eval", "run", "--suite", "serve" }, null, false)]
-    [InlineData(new string[0], null, false)]
-    public void Serve_gets_spinning_workers_and_inline_socket_completions_other_commands_keep_the_clis_defaults(
-        string[] args, string? spinLimit, bool inlineSockets)
+    [InlineData(new[] { "serve" }, "70", true, true)]
+    [InlineData(new[] { "serve", "--url", "http://127.0.0.1:0", "--quiet" }, "70", true, true)]
+    [InlineData(new[] { "serve", "--no-inline-scheduling" }, "70", false, true)]
+    [InlineData(new[] { "eval", "run", "--suite", "serve" }, null, false, false)]
+    [InlineData(new string[0], null, false, false)]
+    public void Serve_gets_spinning_workers_inline_socket_completions_and_dynamic_pgo_other_commands_keep_the_clis_defaults(
+        string[] args, string? spinLimit, bool inlineSockets, bool dynamicPgo)
     {
         var settings = ProcessTuning.For(args);
 
         Assert.Equal(spinLimit, settings.SpinLimit);
         Assert.Equal(inlineSockets, settings.InlineSocketCompletions);
+        Assert.Equal(dynamicPgo, settings.DynamicPgo);
     }
 }

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Tailor.Cli.Tests;
+
+/// <summary>
+/// <c>tailor serve</c> run as a separate process starts over with dynamic PGO on (Linux): the same pid and command line,
+/// the new environment, and a gateway that answers.
+/// </summary>
+public sealed class ServeRestartTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tailor-serve-restart-").FullName;
+
+    public ServeRestartTests() => File.WriteAllText(Path.Combine(_dir, "tailor.yaml"), """
+        name: restart
+        models:
+          upstream:
+            provider: openai-compatible
+            base_url: http://127.0.0.1:9/v1
+            model: none
+        routes:
+          support: upstream
+        """);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Serve_starts_over_in_the_same_process_with_dynamic_pgo_and_answers()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the restart uses execve and /proc (Linux)");
+        using var process = StartServe(tieredPgo: null, out var address);
+
+        Assert.Contains("DOTNET_TieredPGO=1", Environ(process), StringComparer.Ordinal);
+        Assert.Equal(["serve", "--url", "http://127.0.0.1:0", "--quiet"], CommandLine(process)[^4..]);
+        using var http = new HttpClient();
+        var health = await http.GetAsync(new Uri(address, "healthz"), TestContext.Current.CancellationToken);
+        Assert.True(health.IsSuccessStatusCode, $"healthz answered {(int)health.StatusCode}");
+
+        await StopAsync(process);
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task An_explicit_DOTNET_TieredPGO_is_respected_and_no_restart_happens()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the environment is read from /proc (Linux)");
+        using var process = StartServe(tieredPgo: "0", out _);
+
+        var environ = Environ(process);
+        Assert.Contains("DOTNET_TieredPGO=0", environ, StringComparer.Ordinal);
+        Assert.DoesNotContain("DOTNET_TieredPGO=1", environ, StringComparer.Ordinal);
+
+        await StopAsync(process);
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
+    public void The_command_line_is_read_as_NUL_terminated_UTF8_arguments()
+    {
+        var parsed = ProcessRestart.ParseCommandLine(Encoding.UTF8.GetBytes("dotnet\0/opt/t\u00e9/Tailor.Cli.dll\0serve\0\0--url\0"));
+
+        Assert.Equal(["dotnet", "/opt/t\u00e9/Tailor.Cli.dll", "serve", "", "--url"], parsed);
+        Assert.Equal(["last"], ProcessRestart.ParseCommandLine("last"u8));
+        Assert.Empty(ProcessRestart.ParseCommandLine([]));
+    }
+
+    private Process StartServe(string? tieredPgo, out Uri address)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Tailor.Cli.dll"), "serve", "--url", "http://127.0.0.1:0", "--quiet" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("DOTNET_TieredPGO");
+        if (tieredPgo is not null)
+        {
+            start.Environment["DOTNET_TieredPGO"] = tieredPgo;
+        }
+
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        string? line = process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask()
+            .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        if (line is null || !line.StartsWith("listening on ", StringComparison.Ordinal))
+        {
+            process.Kill();
+            throw new InvalidOperationException($"the gateway did not start: '{line}'");
+        }
+
+        address = new Uri(line["listening on ".Length..].Trim());
+        return process;
+    }
+
+    private static string[] Environ(Process process) => Split(File.ReadAllBytes($"/proc/{process.Id}/environ"));
+
+    private static string[] CommandLine(Process process) => Split(File.ReadAllBytes($"/proc/{process.Id}/cmdline"));
+
+    private static string[] Split(byte[] nulSeparated) => ProcessRestart.ParseCommandLine(nulSeparated);
+
+    private static async Task StopAsync(Process process)
+    {
+        // SIGTERM: a graceful stop, which also shows signals reach the restarted program.
+        using (var kill = Process.Start("kill", $"-15 {process.Id}"))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+}
