@@ -4,18 +4,18 @@ using System.Runtime.InteropServices;
 namespace Tailor.Cli;
 
 /// <summary>
-/// Starts this process over with one more environment variable, for runtime settings that are read only at start-up.
+/// Starts this process over with more environment variables, for runtime settings that are read only at start-up.
 /// On Linux the process image is replaced (<c>execve</c>): the same pid, command line, working directory and standard
 /// streams, so whoever started it (a shell, systemd, a test harness that signals it) sees no difference.
 /// </summary>
 internal static class ProcessRestart
 {
     /// <summary>
-    /// Restarts with <paramref name="name"/>=<paramref name="value"/> added to the environment. Returns only when the
+    /// Restarts with <paramref name="variables"/> added to the environment (replacing values of the same names). Returns only when the
     /// restart is not possible (not Linux, no <c>/proc/self/cmdline</c>, <c>execve</c> failed); the caller then carries
     /// on as it is.
     /// </summary>
-    public static void WithEnvironment(string name, string value)
+    public static void WithEnvironment(IReadOnlyCollection<KeyValuePair<string, string>> variables)
     {
         if (!OperatingSystem.IsLinux() || Environment.ProcessPath is not { } path)
         {
@@ -41,13 +41,13 @@ internal static class ProcessRestart
         var environment = new List<string?>();
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            if (variable.Key is string key && key != name)
+            if (variable.Key is string key && !variables.Any(v => v.Key == key))
             {
                 environment.Add($"{key}={variable.Value}");
             }
         }
 
-        environment.Add($"{name}={value}");
+        environment.AddRange(variables.Select(v => $"{v.Key}={v.Value}"));
         environment.Add(null);
         try
         {

@@ -12,6 +12,9 @@ internal static class ProcessTuning
     internal const string SpinLimit = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
     internal const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
     internal const string TieredPgo = "DOTNET_TieredPGO";
+    internal const string CallCountThreshold = "DOTNET_TC_CallCountThreshold";
+
+    private static readonly KeyValuePair<string, string>[] ServerRuntime = [new(TieredPgo, "1"), new(CallCountThreshold, "30")];
 
     /// <summary>
     /// For <c>tailor serve</c>: idle thread-pool workers spin briefly again (the runtime's default; the other commands
@@ -21,19 +24,21 @@ internal static class ProcessTuning
     /// to ~2,050 req/s at one connection from spinning (bench/results/gateway.md, run 9).
     /// </summary>
     /// <remarks>
-    /// <c>tailor serve</c> also runs with dynamic PGO (the instrumented JIT tier the other commands leave off, see
-    /// Tailor.Cli.csproj): a gateway runs for days, and re-compiling its hot methods with their profile repays itself.
-    /// Measured side by side on one core: 10-20% more requests/s at one connection, 10-12% at 16 (bench/results/gateway.md,
-    /// run 16). The runtime reads the setting only at start-up, so on Linux the process starts over with
-    /// <c>DOTNET_TieredPGO=1</c> (see <see cref="ProcessRestart"/>); <c>DOTNET_TieredPGO=0</c> keeps it off.
+    /// <c>tailor serve</c> also runs with the JIT settings of a long-lived server, which the CLI's short commands do not
+    /// want (see Tailor.Cli.csproj): dynamic PGO (10-20% more requests/s at one connection on one core, 10-12% at 16;
+    /// bench/results/gateway.md, run 16) and the runtime's own re-compilation threshold of 30 calls instead of 3,000 (a
+    /// fresh gateway at ~10 requests/s answered with p50 2.1-2.3 ms for its first three minutes with 3,000, 1.4-1.7 ms
+    /// from its second 20 s with 30). The runtime reads both only at start-up, so on Linux the process starts over in
+    /// place with them in its environment (<see cref="ProcessRestart"/>); a value the user set is kept.
     /// </remarks>
     public static void ForCommand(string[] args)
     {
         var settings = For(args);
-        if (settings.DynamicPgo && Environment.GetEnvironmentVariable(TieredPgo) is null)
+        var missing = settings.RuntimeEnvironment.Where(v => Environment.GetEnvironmentVariable(v.Key) is null).ToList();
+        if (missing.Count > 0)
         {
-            // Returns only when the process cannot start over; it then serves without the profile, as before.
-            ProcessRestart.WithEnvironment(TieredPgo, "1");
+            // Returns only when the process cannot start over; it then runs with the CLI's settings, as before.
+            ProcessRestart.WithEnvironment(missing);
         }
 
         if (settings.SpinLimit is { } limit)
@@ -48,6 +53,6 @@ internal static class ProcessTuning
     }
 
     /// <summary>What <see cref="ForCommand"/> sets for these arguments (null or false: the CLI's own defaults stay).</summary>
-    internal static (string? SpinLimit, bool InlineSocketCompletions, bool DynamicPgo) For(string[] args) =>
-        args.Length > 0 && args[0] == "serve" ? ("70", !args.Contains(NoInlineScheduling), true) : (null, false, false);
+    internal static (string? SpinLimit, bool InlineSocketCompletions, IReadOnlyList<KeyValuePair<string, string>> RuntimeEnvironment) For(string[] args) =>
+        args.Length > 0 && args[0] == "serve" ? ("70", !args.Contains(NoInlineScheduling), ServerRuntime) : (null, false, []);
 }

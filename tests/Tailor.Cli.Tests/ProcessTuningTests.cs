@@ -8,13 +8,14 @@ public sealed class ProcessTuningTests
     [InlineData(new[] { "serve", "--no-inline-scheduling" }, "70", false, true)]
     [InlineData(new[] { "eval", "run", "--suite", "serve" }, null, false, false)]
     [InlineData(new string[0], null, false, false)]
-    public void Serve_gets_spinning_workers_inline_socket_completions_and_dynamic_pgo_other_commands_keep_the_clis_defaults(
-        string[] args, string? spinLimit, bool inlineSockets, bool dynamicPgo)
+    public void Serve_gets_spinning_workers_inline_socket_completions_and_server_jit_settings_other_commands_keep_the_clis_defaults(
+        string[] args, string? spinLimit, bool inlineSockets, bool serverJit)
     {
         var settings = ProcessTuning.For(args);
 
         Assert.Equal(spinLimit, settings.SpinLimit);
         Assert.Equal(inlineSockets, settings.InlineSocketCompletions);
-        Assert.Equal(dynamicPgo, settings.DynamicPgo);
+        Assert.Equal(serverJit, settings.RuntimeEnvironment.Contains(new("DOTNET_TieredPGO", "1")));
+        Assert.Equal(serverJit, settings.RuntimeEnvironment.Contains(new("DOTNET_TC_CallCountThreshold", "30")));
     }
 }

@@ -4,8 +4,8 @@ using System.Text;
 namespace Tailor.Cli.Tests;
 
 /// <summary>
-/// <c>tailor serve</c> run as a separate process starts over with dynamic PGO on (Linux): the same pid and command line,
-/// the new environment, and a gateway that answers.
+/// <c>tailor serve</c> run as a separate process starts over with a server's JIT settings (Linux): the same pid and
+/// command line, the new environment, and a gateway that answers.
 /// </summary>
 public sealed class ServeRestartTests : IDisposable
 {
@@ -30,7 +30,10 @@ public sealed class ServeRestartTests : IDisposable
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the restart uses execve and /proc (Linux)");
         using var process = StartServe(tieredPgo: null, out var address);
 
-        Assert.Contains("DOTNET_TieredPGO=1", Environ(process), StringComparer.Ordinal);
+        var environ = Environ(process);
+        Assert.Contains("DOTNET_TieredPGO=1", environ, StringComparer.Ordinal);
+        Assert.Contains("DOTNET_TC_CallCountThreshold=30", environ, StringComparer.Ordinal);
+        Assert.Contains(environ, v => v.StartsWith("PATH=", StringComparison.Ordinal));
         Assert.Equal(["serve", "--url", "http://127.0.0.1:0", "--quiet"], CommandLine(process)[^4..]);
         using var http = new HttpClient();
         var health = await http.GetAsync(new Uri(address, "healthz"), TestContext.Current.CancellationToken);
@@ -41,7 +44,7 @@ public sealed class ServeRestartTests : IDisposable
     }
 
     [Fact]
-    public async Task An_explicit_DOTNET_TieredPGO_is_respected_and_no_restart_happens()
+    public async Task A_value_the_user_set_is_kept()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the environment is read from /proc (Linux)");
         using var process = StartServe(tieredPgo: "0", out _);
@@ -49,6 +52,7 @@ public sealed class ServeRestartTests : IDisposable
         var environ = Environ(process);
         Assert.Contains("DOTNET_TieredPGO=0", environ, StringComparer.Ordinal);
         Assert.DoesNotContain("DOTNET_TieredPGO=1", environ, StringComparer.Ordinal);
+        Assert.Contains("DOTNET_TC_CallCountThreshold=30", environ, StringComparer.Ordinal);
 
         await StopAsync(process);
         Assert.Equal(0, process.ExitCode);
@@ -73,6 +77,7 @@ public sealed class ServeRestartTests : IDisposable
         }
 
         start.Environment.Remove("DOTNET_TieredPGO");
+        start.Environment.Remove("DOTNET_TC_CallCountThreshold");
         if (tieredPgo is not null)
         {
             start.Environment["DOTNET_TieredPGO"] = tieredPgo;
