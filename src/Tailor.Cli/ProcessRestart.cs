@@ -11,9 +11,9 @@ namespace Tailor.Cli;
 internal static class ProcessRestart
 {
     /// <summary>
-    /// Restarts with <paramref name="variables"/> added to the environment (replacing values of the same names). Returns only when the
-    /// restart is not possible (not Linux, no <c>/proc/self/cmdline</c>, <c>execve</c> failed); the caller then carries
-    /// on as it is.
+    /// Restarts with <paramref name="variables"/> added to the environment (replacing values of the same names).
+    /// Returns only when the restart is not possible (not Linux, no <c>/proc/self/cmdline</c>, <c>execve</c> failed);
+    /// the caller then carries on as it is.
     /// </summary>
     public static void WithEnvironment(IReadOnlyCollection<KeyValuePair<string, string>> variables)
     {
