@@ -10,6 +10,7 @@ namespace Tailor.Cli.Tests;
 public sealed class ServeRestartTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("tailor-serve-restart-").FullName;
+    private readonly List<Process> _started = [];
 
     public ServeRestartTests() => File.WriteAllText(Path.Combine(_dir, "tailor.yaml"), """
         name: restart
@@ -22,24 +23,35 @@ public sealed class ServeRestartTests : IDisposable
           support: upstream
         """);
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        // A failed assertion leaves its gateway running; it must not outlive the test.
+        foreach (var process in _started)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+
+            process.Dispose();
+        }
+
+        Directory.Delete(_dir, recursive: true);
+    }
 
     [Fact]
-    public async Task Serve_starts_over_in_the_same_process_with_dynamic_pgo_and_answers()
+    public async Task Serve_starts_over_in_the_same_process_with_a_servers_jit_settings_and_answers()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the restart uses execve and /proc (Linux)");
-        using var process = StartServe(tieredPgo: null, out var address);
+        var process = StartServe(tieredPgo: null, out var address);
 
         var environ = Environ(process);
         Assert.Contains("DOTNET_TieredPGO=1", environ, StringComparer.Ordinal);
         Assert.Contains("DOTNET_TC_CallCountThreshold=30", environ, StringComparer.Ordinal);
         Assert.Contains(environ, v => v.StartsWith("PATH=", StringComparison.Ordinal));
         Assert.Equal(["serve", "--url", "http://127.0.0.1:0", "--quiet"], CommandLine(process)[^4..]);
-        using var http = new HttpClient();
-        var health = await http.GetAsync(new Uri(address, "healthz"), TestContext.Current.CancellationToken);
-        Assert.True(health.IsSuccessStatusCode, $"healthz answered {(int)health.StatusCode}");
-
-        await StopAsync(process);
+        await StopAsync(process, address);
         Assert.Equal(0, process.ExitCode);
     }
 
@@ -47,14 +59,14 @@ public sealed class ServeRestartTests : IDisposable
     public async Task A_value_the_user_set_is_kept()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the environment is read from /proc (Linux)");
-        using var process = StartServe(tieredPgo: "0", out _);
+        var process = StartServe(tieredPgo: "0", out var address);
 
         var environ = Environ(process);
         Assert.Contains("DOTNET_TieredPGO=0", environ, StringComparer.Ordinal);
         Assert.DoesNotContain("DOTNET_TieredPGO=1", environ, StringComparer.Ordinal);
         Assert.Contains("DOTNET_TC_CallCountThreshold=30", environ, StringComparer.Ordinal);
 
-        await StopAsync(process);
+        await StopAsync(process, address);
         Assert.Equal(0, process.ExitCode);
     }
 
@@ -84,6 +96,7 @@ public sealed class ServeRestartTests : IDisposable
         }
 
         var process = Process.Start(start)!;
+        _started.Add(process);
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         string? line = process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask()
@@ -104,9 +117,15 @@ public sealed class ServeRestartTests : IDisposable
 
     private static string[] Split(byte[] nulSeparated) => ProcessRestart.ParseCommandLine(nulSeparated);
 
-    private static async Task StopAsync(Process process)
+    /// <summary>Checks the gateway answers, then stops it with SIGTERM: a graceful stop, which also shows signals reach the restarted program.</summary>
+    private static async Task StopAsync(Process process, Uri address)
     {
-        // SIGTERM: a graceful stop, which also shows signals reach the restarted program.
+        using (var http = new HttpClient())
+        {
+            var health = await http.GetAsync(new Uri(address, "healthz"), TestContext.Current.CancellationToken);
+            Assert.True(health.IsSuccessStatusCode, $"healthz answered {(int)health.StatusCode}");
+        }
+
         using (var kill = Process.Start("kill", $"-15 {process.Id}"))
         {
             await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
