@@ -94,6 +94,20 @@ public sealed class ModelTrainCommandTests : IDisposable
         Assert.Contains("exceeds the model's context length 128", context.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>Whether the running command has reported a step. It writes on another thread, and reading the test
+    /// console's buffer meanwhile can tear (StringBuilder is not thread-safe): a torn read counts as "not yet".</summary>
+    private static bool SawStep(TestConsole output)
+    {
+        try
+        {
+            return output.Output.Contains("\"event\":\"step\"", StringComparison.Ordinal);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
     [Fact]
     public async Task Cancelling_exits_130_after_a_checkpoint_and_resume_finishes_the_run()
     {
@@ -105,7 +119,7 @@ public sealed class ModelTrainCommandTests : IDisposable
         string[] args = ["model", "finetune", "base.gguf", "--data", "qa.jsonl", "--out", "c.gguf", "--json", "--steps", "400", "--batch", "2", "--seq-len", "64", "--threads", "1"];
         var watcher = Task.Run(async () =>
         {
-            while (!output.Output.Contains("\"event\":\"step\"", StringComparison.Ordinal))
+            while (!SawStep(output))
             {
                 await Task.Delay(20, cancel.Token);
             }
