@@ -79,7 +79,7 @@ internal static class ProcessRestart
     }
 
     // LPStr is UTF-8 on Unix.
-    [DllImport("libc", EntryPoint = "execve", SetLastError = true)]
+    [DllImport("libc", EntryPoint = "execve")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Execve(
         [MarshalAs(UnmanagedType.LPUTF8Str)] string path,

@@ -61,7 +61,7 @@ public static class TailorCli
             // Ctrl+C cancels the command's token; training needs time to write its checkpoint and say where. `serve`
             // leaves Ctrl+C and SIGTERM to its web host, which drains and exits 0: with both handling them, a SIGTERM
             // soon after start-up made System.CommandLine end the command with 143 (ServeProcessTests).
-            ProcessTerminationTimeout = args is ["serve", ..] ? null : TimeSpan.FromSeconds(30),
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name == "serve" ? null : TimeSpan.FromSeconds(30),
         };
         try
         {

@@ -128,11 +128,10 @@ public sealed class ServeProcessTests : IDisposable
         return process;
     }
 
-    private static string[] Environ(Process process) => Split(File.ReadAllBytes($"/proc/{process.Id}/environ"));
+    // Both files are NUL-terminated strings, read the way the restart reads its own command line.
+    private static string[] Environ(Process process) => ProcessRestart.ParseCommandLine(File.ReadAllBytes($"/proc/{process.Id}/environ"));
 
-    private static string[] CommandLine(Process process) => Split(File.ReadAllBytes($"/proc/{process.Id}/cmdline"));
-
-    private static string[] Split(byte[] nulSeparated) => ProcessRestart.ParseCommandLine(nulSeparated);
+    private static string[] CommandLine(Process process) => ProcessRestart.ParseCommandLine(File.ReadAllBytes($"/proc/{process.Id}/cmdline"));
 
     /// <summary>Checks the gateway answers, then stops it with SIGTERM: a graceful stop, which also shows signals reach the restarted program.</summary>
     private static async Task StopAsync(Process process, Uri address)
