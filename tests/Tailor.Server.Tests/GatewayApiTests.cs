@@ -28,7 +28,11 @@ public sealed class GatewayApiTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         string id = Assert.Single(response.Headers.GetValues("x-tailor-interaction-id"));
-        var body = await ReadJsonAsync(response);
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync();
+        // Sized, not chunked: the answer leaves in one write instead of the body and then a chunk terminator.
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        var body = JsonDocument.Parse(bytes).RootElement;
         Assert.Equal("chat.completion", body.GetProperty("object").GetString());
         Assert.Equal("chatcmpl-" + id, body.GetProperty("id").GetString());
         Assert.Equal("support", body.GetProperty("model").GetString());

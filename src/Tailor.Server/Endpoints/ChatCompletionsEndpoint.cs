@@ -132,7 +132,9 @@ internal static class ChatCompletionsEndpoint
         wire.Model = context.Route;
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json";
-        await http.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(wire, OpenAIJsonContext.Default.ChatCompletionResponse), http.RequestAborted);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire, OpenAIJsonContext.Default.ChatCompletionResponse);
+        http.Response.ContentLength = body.Length;
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
         return new Outcome(response.Usage, responseModel, null, null);
     }
 

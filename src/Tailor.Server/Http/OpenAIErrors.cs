@@ -28,7 +28,9 @@ internal static class OpenAIErrors
         }
 
         var body = new ErrorResponse { Error = new ErrorDetail { Message = message, Type = type, Param = param, Code = code } };
-        return response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body, OpenAIJsonContext.Default.ErrorResponse), context.RequestAborted).AsTask();
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(body, OpenAIJsonContext.Default.ErrorResponse);
+        response.ContentLength = bytes.Length;
+        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
 
     public static Task BadRequest(HttpContext context, string message, string? param, string? code = null) =>
