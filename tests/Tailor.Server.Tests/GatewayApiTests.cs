@@ -17,6 +17,15 @@ public sealed class GatewayApiTests
     private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
+    /// <summary>Reads a JSON answer that must come sized, not chunked: it leaves the gateway in one send.</summary>
+    private static async Task<JsonElement> ReadSizedJsonAsync(HttpResponseMessage response)
+    {
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        return JsonDocument.Parse(bytes).RootElement.Clone();
+    }
+
     [Fact]
     public async Task A_completion_is_answered_in_OpenAIs_shape_and_recorded_with_key_route_model_prompt_and_usage()
     {
@@ -28,11 +37,7 @@ public sealed class GatewayApiTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         string id = Assert.Single(response.Headers.GetValues("x-tailor-interaction-id"));
-        byte[] bytes = await response.Content.ReadAsByteArrayAsync();
-        // Sized, not chunked: the answer leaves in one write instead of the body and then a chunk terminator.
-        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
-        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
-        var body = JsonDocument.Parse(bytes).RootElement;
+        var body = await ReadSizedJsonAsync(response);
         Assert.Equal("chat.completion", body.GetProperty("object").GetString());
         Assert.Equal("chatcmpl-" + id, body.GetProperty("id").GetString());
         Assert.Equal("support", body.GetProperty("model").GetString());
@@ -134,7 +139,7 @@ public sealed class GatewayApiTests
         await using var gw = await GatewayFixture.StartAsync();
         await gw.Http.PostAsync("v1/chat/completions", Json("""{"model":"solo","messages":[{"role":"user","content":"hi"}]}"""));
 
-        var models = await ReadJsonAsync(await gw.Http.GetAsync("v1/models"));
+        var models = await ReadSizedJsonAsync(await gw.Http.GetAsync("v1/models"));
         var health = await gw.NewClient(null).GetAsync("healthz");
         string metrics = await gw.NewClient(null).GetStringAsync("metrics");
 
@@ -164,6 +169,8 @@ public sealed class GatewayApiTests
         using var unknown = await gw.Http.PostAsJsonAsync("v1/feedback", new { interaction_id = "01NOPE", thumbs = "up" });
 
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
+        var created = await ReadSizedJsonAsync(ok);
+        Assert.Equal(("feedback", id), (created.GetProperty("object").GetString(), created.GetProperty("interaction_id").GetString()));
         var stored = Assert.Single(await gw.Store.QueryFeedbackAsync(new FeedbackQuery { InteractionId = id }).ToListAsync());
         Assert.Equal((-1, 2, "wrong plan", "Refunds take 5 days.", "agent-7", gw.KeyRecord.Id), (stored.Thumbs, stored.Score, stored.Comment, stored.Correction, stored.Rater, stored.KeyId));
         Assert.Equal(id, Assert.Single(await gw.Store.QueryAsync(new InteractionQuery { FeedbackThumbs = -1 }).ToListAsync()).Id);

@@ -130,11 +130,7 @@ internal static class ChatCompletionsEndpoint
         // Clients see the route's public name and our id; the model that answered is in the log.
         wire.Id = CompletionId(context);
         wire.Model = context.Route;
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = "application/json";
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire, OpenAIJsonContext.Default.ChatCompletionResponse);
-        http.Response.ContentLength = body.Length;
-        await http.Response.Body.WriteAsync(body, http.RequestAborted);
+        await JsonResponse.WriteAsync(http, StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(wire, OpenAIJsonContext.Default.ChatCompletionResponse));
         return new Outcome(response.Usage, responseModel, null, null);
     }
 

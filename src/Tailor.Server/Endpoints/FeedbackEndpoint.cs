@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -75,14 +76,17 @@ internal static class FeedbackEndpoint
             return;
         }
 
-        http.Response.StatusCode = StatusCodes.Status201Created;
-        http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
-        writer.WriteStartObject();
-        writer.WriteString("id", feedback.Id);
-        writer.WriteString("object", "feedback");
-        writer.WriteString("interaction_id", feedback.InteractionId);
-        writer.WriteEndObject();
+        var created = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(created))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", feedback.Id);
+            writer.WriteString("object", "feedback");
+            writer.WriteString("interaction_id", feedback.InteractionId);
+            writer.WriteEndObject();
+        }
+
+        await JsonResponse.WriteAsync(http, StatusCodes.Status201Created, created.WrittenSpan.ToArray());
     }
 
     private static (Feedback? Feedback, RequestProblem? Problem) Read(JsonElement body, string? keyId, GatewayServices services)

@@ -16,7 +16,6 @@ internal static class ModelsEndpoint
         }
 
         var list = new ModelList { Data = [.. services.Routes.Names.Select(name => new ModelInfo { Id = name, Created = startedAt, OwnedBy = "tailor" })] };
-        http.Response.ContentType = "application/json";
-        await http.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(list, OpenAIJsonContext.Default.ModelList), http.RequestAborted);
+        await JsonResponse.WriteAsync(http, StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(list, OpenAIJsonContext.Default.ModelList));
     }
 }

@@ -20,17 +20,13 @@ internal static class OpenAIErrors
             return Task.CompletedTask;
         }
 
-        response.StatusCode = status;
-        response.ContentType = "application/json";
         if (retryAfter is { } wait)
         {
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
         var body = new ErrorResponse { Error = new ErrorDetail { Message = message, Type = type, Param = param, Code = code } };
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(body, OpenAIJsonContext.Default.ErrorResponse);
-        response.ContentLength = bytes.Length;
-        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+        return JsonResponse.WriteAsync(context, status, JsonSerializer.SerializeToUtf8Bytes(body, OpenAIJsonContext.Default.ErrorResponse));
     }
 
     public static Task BadRequest(HttpContext context, string message, string? param, string? code = null) =>
