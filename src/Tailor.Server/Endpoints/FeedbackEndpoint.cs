@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -76,17 +75,14 @@ internal static class FeedbackEndpoint
             return;
         }
 
-        var created = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(created))
+        await JsonResponse.WriteAsync(http, StatusCodes.Status201Created, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("id", feedback.Id);
             writer.WriteString("object", "feedback");
             writer.WriteString("interaction_id", feedback.InteractionId);
             writer.WriteEndObject();
-        }
-
-        await JsonResponse.WriteAsync(http, StatusCodes.Status201Created, created.WrittenSpan.ToArray());
+        });
     }
 
     private static (Feedback? Feedback, RequestProblem? Problem) Read(JsonElement body, string? keyId, GatewayServices services)

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Tailor.Server.Http;
 using Tailor.Store;
 
 namespace Tailor.Server.Endpoints;
@@ -27,15 +27,15 @@ internal static class HealthEndpoint
             }
         }
 
-        http.Response.StatusCode = storeOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-        http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
-        writer.WriteStartObject();
-        writer.WriteString("status", storeOk ? "ok" : "unavailable");
-        writer.WriteString("store", storeOk ? "ok" : "unavailable");
-        writer.WriteNumber("log_queue", services.Log.QueueDepth);
-        writer.WriteNumber("log_written", services.Log.Written);
-        writer.WriteNumber("routes", services.Routes.Names.Count);
-        writer.WriteEndObject();
+        await JsonResponse.WriteAsync(http, storeOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("status", storeOk ? "ok" : "unavailable");
+            writer.WriteString("store", storeOk ? "ok" : "unavailable");
+            writer.WriteNumber("log_queue", services.Log.QueueDepth);
+            writer.WriteNumber("log_written", services.Log.Written);
+            writer.WriteNumber("routes", services.Routes.Names.Count);
+            writer.WriteEndObject();
+        });
     }
 }

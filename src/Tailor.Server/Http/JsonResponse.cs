@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Tailor.Server.Http;
@@ -15,5 +17,17 @@ internal static class JsonResponse
         response.ContentType = "application/json";
         response.ContentLength = json.Length;
         return response.Body.WriteAsync(json, http.RequestAborted).AsTask();
+    }
+
+    /// <summary>Writes the document <paramref name="write"/> produces.</summary>
+    public static Task WriteAsync(HttpContext http, int status, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return WriteAsync(http, status, buffer.WrittenSpan.ToArray());
     }
 }
