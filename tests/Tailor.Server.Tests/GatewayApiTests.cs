@@ -21,9 +21,15 @@ public sealed class GatewayApiTests
     private static async Task<JsonElement> ReadSizedJsonAsync(HttpResponseMessage response)
     {
         byte[] bytes = await response.Content.ReadAsByteArrayAsync();
-        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
-        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        AssertSized(response, bytes.Length);
         return JsonDocument.Parse(bytes).RootElement.Clone();
+    }
+
+    /// <summary>The answer of <paramref name="length"/> bytes came with its length, not chunked.</summary>
+    internal static void AssertSized(HttpResponseMessage response, int length)
+    {
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(length, response.Content.Headers.ContentLength);
     }
 
     [Fact]

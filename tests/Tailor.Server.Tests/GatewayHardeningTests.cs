@@ -14,9 +14,7 @@ public sealed class GatewayHardeningTests
     {
         using var response = await client.PostAsync("v1/chat/completions", Json(json));
         string raw = await response.Content.ReadAsStringAsync();
-        // Sized, not chunked: the whole error leaves in one write.
-        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
-        Assert.Equal(Encoding.UTF8.GetByteCount(raw), response.Content.Headers.ContentLength);
+        GatewayApiTests.AssertSized(response, Encoding.UTF8.GetByteCount(raw));
         return (response.StatusCode, JsonDocument.Parse(raw).RootElement.GetProperty("error").Clone(), raw);
     }
 

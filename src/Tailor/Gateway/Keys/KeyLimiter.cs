@@ -16,9 +16,9 @@ public sealed record LimitRefusal(string Code, string Message, TimeSpan RetryAft
 /// Thread-safe. With a store that keeps shared counts (<see cref="IKeyRateStore"/>, PostgreSQL), the per-minute limits
 /// are decided there, across every gateway instance on the database (<see cref="TryAdmitAsync"/>); while the store is
 /// out of reach (asked again <see cref="SharedRetryDelay"/> after it failed), and with a store of one process (SQLite),
-/// this process's own buckets decide. The quota is read from the
-/// store (<see cref="ApiKeyRecord.TokensUsed"/>, updated with each recorded interaction) plus what this process charged
-/// since, so it holds across instances up to the authenticator's cache time.
+/// this process's own buckets decide. The quota is read from the store (<see cref="ApiKeyRecord.TokensUsed"/>, updated
+/// with each recorded interaction) plus what this process charged since, so it holds across instances up to the
+/// authenticator's cache time.
 /// </remarks>
 public sealed class KeyLimiter
 {
