@@ -86,7 +86,7 @@ public sealed class TailorGateway : IAsyncDisposable
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         }
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
-        TelemetryExport.Add(builder.Services, options);
+        TelemetryExport.Add(builder.Services, builder.Logging, options);
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tailor.Gateway");

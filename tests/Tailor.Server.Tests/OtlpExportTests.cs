@@ -41,6 +41,33 @@ public sealed class OtlpExportTests
         Assert.Contains("gen_ai.server.request.duration", metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_a_collector_the_upstream_call_carries_the_trace_context()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        await using var gw = await GatewayFixture.StartAsync(options: new GatewayServerOptions { OtlpEndpoint = collector.Address });
+        using var response = await gw.Http.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"solo","messages":[{"role":"user","content":"Where is my invoice?"}]}""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", Assert.Single(gw.Primary.Requests).Headers["traceparent"]);
+    }
+
+    // In this class, not beside the other gateway tests: a collector's listeners are process-wide while it runs, and
+    // the tests of one class run one after another.
+    [Fact]
+    public async Task Without_a_collector_no_trace_context_goes_upstream()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        using var response = await gw.Http.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"solo","messages":[{"role":"user","content":"Where is my invoice?"}]}""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var upstream = Assert.Single(gw.Primary.Requests);
+        Assert.False(upstream.Headers.ContainsKey("traceparent"), "traceparent: " + upstream.Headers.GetValueOrDefault("traceparent"));
+        Assert.False(upstream.Headers.ContainsKey("tracestate"));
+    }
+
     /// <summary>The receiving end of OTLP/HTTP: POST protobuf to /v1/traces or /v1/metrics, answer 200.</summary>
     private sealed class OtlpCollector : IAsyncDisposable
     {
