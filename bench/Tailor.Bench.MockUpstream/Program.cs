@@ -7,7 +7,9 @@ using System.Text;
 // Usage: Tailor.Bench.MockUpstream <port>
 int port = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 9100;
 
-var builder = WebApplication.CreateSlimBuilder();
+// Configuration is read once: reloading it on change would watch the working directory recursively, and a gateway
+// measured against this mock whose store lies below it would pay an inotify event for every log write.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
 builder.Logging.ClearProviders();
 builder.WebHost.UseKestrel(k =>
 {
