@@ -53,11 +53,29 @@ public static class ModerationCategories
         (CodeAbuse, "Abuse of code execution or tools: escapes, denial of service, exfiltration."),
     ];
 
+    private static readonly string[] Ids = [.. All.Select(c => c.Id)];
+
     private static readonly Dictionary<string, int> Positions =
         All.Select((c, i) => (c.Id, i)).ToDictionary(c => c.Id, c => c.i, StringComparer.Ordinal);
 
     public static bool IsKnown(string id) => Positions.ContainsKey(id);
 
     /// <summary>The position of <paramref name="id"/> in <see cref="All"/>; -1 when it is not a canonical category.</summary>
-    internal static int IndexOf(string id) => Positions.TryGetValue(id, out int i) ? i : -1;
+    internal static int IndexOf(string id)
+    {
+        // Classifiers name categories with the constants above (see Canonical), so comparing references almost
+        // always finds it before any string is hashed; this runs for every score of every moderated text.
+        for (int i = 0; i < Ids.Length; i++)
+        {
+            if (ReferenceEquals(Ids[i], id))
+            {
+                return i;
+            }
+        }
+
+        return Positions.TryGetValue(id, out int position) ? position : -1;
+    }
+
+    /// <summary>The canonical instance of the category <paramref name="id"/> (the constant), or <paramref name="id"/> itself when it is not one.</summary>
+    internal static string Canonical(string id) => IndexOf(id) is var i and >= 0 ? Ids[i] : id;
 }

@@ -98,8 +98,22 @@ public sealed record ModerationVerdict
         {
             writer.WriteString("escalation", Escalation);
         }
-        WriteStrings(writer, "classifiers", Results.Select(r => r.Classifier));
-        WriteStrings(writer, "errors", Errors);
+        // Written for every moderated text in the interaction log, so plain loops rather than the LINQ of Errors.
+        writer.WriteStartArray("classifiers");
+        foreach (var result in Results)
+        {
+            writer.WriteStringValue(result.Classifier);
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("errors");
+        foreach (var result in Results)
+        {
+            if (result.Error is not null)
+            {
+                writer.WriteStringValue($"{result.Classifier}: {result.Error}");
+            }
+        }
+        writer.WriteEndArray();
         writer.WriteNumber("elapsed_ms", Math.Round(ElapsedMs, 3));
         writer.WriteEndObject();
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tailor.Moderation.Policies;
 using Tailor.Spec;
 
@@ -23,12 +24,20 @@ public sealed class Moderator
     private readonly ConfiguredClassifier[] _classifiers;
     private readonly ModeratorOptions _options;
 
+    // Thresholds by category position, looked up once here rather than by name for every category of every verdict:
+    // each classifier's own, the layer's, and the layer's with a route's overrides (per route that has any).
+    private readonly double?[][] _own;
+    private readonly double?[] _layer;
+    private readonly ConcurrentDictionary<string, double?[]> _routeLayers = new(StringComparer.Ordinal);
+
     public Moderator(IEnumerable<ConfiguredClassifier> classifiers, ModerationPolicy policy, ModeratorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(classifiers);
         _classifiers = classifiers.ToArray();
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
         _options = options ?? new ModeratorOptions();
+        _own = [.. _classifiers.Select(c => ByCategory(c.Thresholds))];
+        _layer = ByCategory(_options.Thresholds);
     }
 
     public ModerationPolicy Policy { get; }
@@ -43,13 +52,13 @@ public sealed class Moderator
         var pending = new ValueTask<ModerationResult>[_classifiers.Length];
         for (int i = 0; i < _classifiers.Length; i++)
         {
-            pending[i] = RunAsync(_classifiers[i].Classifier, request, cancellationToken);
+            pending[i] = Run(_classifiers[i].Classifier, request, cancellationToken);
         }
 
         var results = new ModerationResult[_classifiers.Length];
         for (int i = 0; i < pending.Length; i++)
         {
-            results[i] = await pending[i].ConfigureAwait(false);
+            results[i] = pending[i].IsCompletedSuccessfully ? pending[i].Result : await pending[i].ConfigureAwait(false);
         }
 
         return Decide(request, results, route, _options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
@@ -60,13 +69,13 @@ public sealed class Moderator
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(results);
-        var routeThresholds = Policy.RouteThresholds(route);
+        var layer = LayerThresholds(route);
         var scores = ScoreTable(results);
         var findings = new List<ModerationFinding>();
         for (int k = 0; k < ModerationCategories.All.Count; k++)
         {
             string category = ModerationCategories.All[k].Id;
-            if (Judge(category, k, scores, results, routeThresholds) is { } found)
+            if (Judge(category, k, scores, results, layer[k]) is { } found)
             {
                 var decision = Policy.Decide(category, request.Direction, route);
                 findings.Add(new ModerationFinding(category, found.Score, found.Threshold, decision.Action, found.Classifiers, decision.PolicyIds));
@@ -142,14 +151,43 @@ public sealed class Moderator
         return table;
     }
 
+    /// <summary>The layer's threshold of each category on <paramref name="route"/>: the route's own, else the layer's, else none.</summary>
+    private double?[] LayerThresholds(string? route)
+    {
+        var overrides = Policy.RouteThresholds(route);
+        if (overrides.Count == 0)
+        {
+            return _layer;
+        }
+
+        return _routeLayers.GetOrAdd(route!, static (_, state) =>
+        {
+            var merged = (double?[])state.Layer.Clone();
+            for (int k = 0; k < merged.Length; k++)
+            {
+                if (state.Overrides.TryGetValue(ModerationCategories.All[k].Id, out double threshold))
+                {
+                    merged[k] = threshold;
+                }
+            }
+            return merged;
+        }, (Layer: _layer, Overrides: overrides));
+    }
+
+    private static double?[] ByCategory(IReadOnlyDictionary<string, double>? thresholds)
+    {
+        var byCategory = new double?[ModerationCategories.All.Count];
+        for (int k = 0; k < byCategory.Length; k++)
+        {
+            byCategory[k] = thresholds is not null && thresholds.TryGetValue(ModerationCategories.All[k].Id, out double t) ? t : null;
+        }
+        return byCategory;
+    }
+
     private (double Score, double? Threshold, IReadOnlyList<string> Classifiers)? Judge(
-        string category, int categoryIndex, double[] scores, IReadOnlyList<ModerationResult> results, IReadOnlyDictionary<string, double> routeThresholds)
+        string category, int categoryIndex, double[] scores, IReadOnlyList<ModerationResult> results, double? layerThreshold)
     {
         int categories = ModerationCategories.All.Count;
-        double? layerThreshold = routeThresholds.TryGetValue(category, out double r) ? r
-            : _options.Thresholds.TryGetValue(category, out double l) ? l
-            : null;
-
         if (_options.Combine == ModerationCombineMode.Max)
         {
             double threshold = layerThreshold ?? _options.DefaultThreshold;
@@ -170,7 +208,7 @@ public sealed class Moderator
             }
 
             double s = scores[i * categories + categoryIndex];
-            double? own = i < _classifiers.Length && _classifiers[i].Thresholds is { } mine && mine.TryGetValue(category, out double t) ? t : null;
+            double? own = i < _own.Length ? _own[i][categoryIndex] : null;
             double? threshold = own ?? layerThreshold ?? (result.Flagged is null ? _options.DefaultThreshold : null);
             bool present = threshold is { } th ? s >= th && s > 0 : result.Flagged!.Contains(category);
             if (present)
@@ -187,11 +225,13 @@ public sealed class Moderator
         return by is null ? null : (score, usedThreshold, by);
     }
 
-    private static async ValueTask<ModerationResult> RunAsync(IModerationClassifier classifier, ModerationRequest request, CancellationToken cancellationToken)
+    // The built-in classifiers answer synchronously: their result is taken as it is, without an async frame around it.
+    private static ValueTask<ModerationResult> Run(IModerationClassifier classifier, ModerationRequest request, CancellationToken cancellationToken)
     {
+        ValueTask<ModerationResult> running;
         try
         {
-            return await classifier.ClassifyAsync(request, cancellationToken).ConfigureAwait(false);
+            running = classifier.ClassifyAsync(request, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -201,7 +241,29 @@ public sealed class Moderator
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return new ModerationResult { Classifier = classifier.Name, Error = ex.Message };
+            return ValueTask.FromResult(Failed(classifier, ex));
+        }
+
+        return running.IsCompletedSuccessfully ? running : AwaitAsync(classifier, running, cancellationToken);
+    }
+
+    private static async ValueTask<ModerationResult> AwaitAsync(IModerationClassifier classifier, ValueTask<ModerationResult> running, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await running.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A failing classifier is a recorded result; the others still decide.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Failed(classifier, ex);
         }
     }
+
+    private static ModerationResult Failed(IModerationClassifier classifier, Exception ex) => new() { Classifier = classifier.Name, Error = ex.Message };
 }

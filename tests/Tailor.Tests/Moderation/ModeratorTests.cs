@@ -55,6 +55,39 @@ public sealed class ModeratorTests
     }
 
     [Fact]
+    public async Task A_routes_thresholds_win_over_the_layers_on_that_route_only()
+    {
+        var scores = new Fixed("scores", null, (ModerationCategories.Hate, 0.45));
+        var policy = new ModerationPolicy([NoHate], routes: new Dictionary<string, ModerationRouteSpec>
+        {
+            ["strict"] = new() { Thresholds = new Dictionary<string, double> { [ModerationCategories.Hate] = 0.4 } },
+            ["lenient"] = new() { Thresholds = new Dictionary<string, double> { [ModerationCategories.Violence] = 0.1 } },
+        });
+        var moderator = new Moderator([new(scores)], policy, new ModeratorOptions { Thresholds = new Dictionary<string, double> { [ModerationCategories.Hate] = 0.6 } });
+
+        // Twice each, in turns: the thresholds worked out for one route must not leak into another.
+        for (int round = 0; round < 2; round++)
+        {
+            Assert.Equal(0.4, Assert.Single((await moderator.ModerateAsync(Input, "strict")).Findings).Threshold);
+            Assert.Empty((await moderator.ModerateAsync(Input, "lenient")).Findings); // its own thresholds name another category
+            Assert.Empty((await moderator.ModerateAsync(Input, "other")).Findings);
+            Assert.Empty((await moderator.ModerateAsync(Input)).Findings);
+        }
+    }
+
+    [Fact]
+    public async Task A_category_named_by_an_equal_string_counts_like_the_constant()
+    {
+        // A vendor's answer is parsed into new strings, not the constants; the category must still be found.
+        string parsed = new(ModerationCategories.Hate.AsSpan());
+        Assert.False(ReferenceEquals(parsed, ModerationCategories.Hate));
+        var vendor = new Fixed("vendor", [parsed], (parsed, 0.8));
+        var finding = Assert.Single((await new Moderator([new(vendor)], new ModerationPolicy([NoHate])).ModerateAsync(Input)).Findings);
+        Assert.Equal(ModerationCategories.Hate, finding.Category);
+        Assert.Equal(0.8, finding.Score);
+    }
+
+    [Fact]
     public async Task Max_mode_compares_the_highest_score_with_one_threshold()
     {
         var a = new Fixed("a", [ModerationCategories.Hate], (ModerationCategories.Hate, 0.3));

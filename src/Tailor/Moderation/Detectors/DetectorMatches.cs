@@ -5,7 +5,9 @@ namespace Tailor.Moderation.Detectors;
 internal sealed class DetectorMatches(string classifier)
 {
     private readonly List<TextSpan> _spans = [];
-    private readonly Dictionary<string, double> _scores = new(StringComparer.Ordinal);
+
+    // A detector raises at most a few categories: a short list beats a dictionary made for every text.
+    private readonly List<(string Category, double Score)> _scores = [];
 
     public int Count => _spans.Count;
 
@@ -15,21 +17,54 @@ internal sealed class DetectorMatches(string classifier)
         Raise(category, score);
     }
 
-    public void Raise(string category, double score) =>
-        _scores[category] = Math.Max(score, _scores.GetValueOrDefault(category));
+    public void Raise(string category, double score)
+    {
+        int at = Find(category);
+        if (at < 0)
+        {
+            _scores.Add((category, Math.Max(score, 0)));
+        }
+        else if (score > _scores[at].Score)
+        {
+            _scores[at] = (category, score);
+        }
+    }
 
     public bool Overlaps(int start, int length) =>
         _spans.Exists(s => start < s.Start + s.Length && s.Start < start + length);
 
     public ModerationResult ToResult(IReadOnlyList<string> categories, double flagAt = 0.5)
     {
-        var scores = categories.Select(c => new CategoryScore(c, _scores.GetValueOrDefault(c))).ToArray();
+        var scores = new CategoryScore[categories.Count];
+        List<string>? flagged = null;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            int at = Find(categories[i]);
+            scores[i] = new CategoryScore(categories[i], at < 0 ? 0 : _scores[at].Score);
+            if (scores[i].Score >= flagAt)
+            {
+                (flagged ??= []).Add(categories[i]);
+            }
+        }
+
         return new ModerationResult
         {
             Classifier = classifier,
             Scores = scores,
-            Spans = [.. _spans.OrderBy(s => s.Start)],
-            Flagged = [.. scores.Where(s => s.Score >= flagAt).Select(s => s.Category)],
+            Spans = _spans.Count switch { 0 => [], 1 => [_spans[0]], _ => [.. _spans.OrderBy(s => s.Start)] },
+            Flagged = flagged ?? [],
         };
+    }
+
+    private int Find(string category)
+    {
+        for (int i = 0; i < _scores.Count; i++)
+        {
+            if (string.Equals(_scores[i].Category, category, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -60,7 +60,7 @@ public sealed class LocalClassifierModel
             throw new ArgumentException("There must be one weight per feature and category.", nameof(weights));
         }
 
-        Categories = [.. categories];
+        Categories = [.. categories.Select(ModerationCategories.Canonical)];
         Thresholds = [.. thresholds];
         BucketBits = bucketBits;
         Window = window;
