@@ -209,27 +209,30 @@ public sealed class ModerationChatClient : DelegatingChatClient
 
         int firstChecked = InputScope == ModerationInputScope.AllUserMessages ? 0 : messages.FindLastIndex(m => m.Role == ChatRole.Assistant) + 1;
         var segments = new List<(int Index, int Start, int Length)>();
-        var joined = new StringBuilder();
+        int joinedLength = 0;
         for (int i = firstChecked; i < messages.Count; i++)
         {
             if (messages[i].Role != ChatRole.User || messages[i].Text is not { Length: > 0 } text)
             {
                 continue;
             }
-            if (joined.Length > 0)
+            if (segments.Count > 0)
             {
-                joined.Append("\n\n");
+                joinedLength += 2; // "\n\n" between messages
             }
-            segments.Add((i, joined.Length, text.Length));
-            joined.Append(text);
+            segments.Add((i, joinedLength, text.Length));
+            joinedLength += text.Length;
         }
         if (segments.Count == 0)
         {
             return (messages, null);
         }
 
+        // The usual request adds one user message: its text is checked as it is, without a copy.
+        string checkedText = segments.Count == 1 ? messages[segments[0].Index].Text : string.Join("\n\n", segments.Select(s => messages[s.Index].Text));
+        IReadOnlyList<ChatMessage> before = segments[0].Index == 0 ? Array.Empty<ChatMessage>() : messages.GetRange(0, segments[0].Index);
         var verdict = await Moderator.ModerateAsync(
-            new ModerationRequest(joined.ToString(), ModerationDirection.Input, messages.Take(segments[0].Index).ToList()), route, cancellationToken).ConfigureAwait(false);
+            new ModerationRequest(checkedText, ModerationDirection.Input, before), route, cancellationToken).ConfigureAwait(false);
         Record(context, InputVerdictKey, verdict);
         if (verdict.Action != PolicyAction.Redact)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Tailor.Moderation.Policies;
 using Tailor.Spec;
@@ -70,16 +71,25 @@ public sealed class Moderator
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(results);
         var layer = LayerThresholds(route);
-        var scores = ScoreTable(results);
+        int size = results.Count * ModerationCategories.All.Count;
+        double[] scores = ArrayPool<double>.Shared.Rent(size);
         var findings = new List<ModerationFinding>();
-        for (int k = 0; k < ModerationCategories.All.Count; k++)
+        try
         {
-            string category = ModerationCategories.All[k].Id;
-            if (Judge(category, k, scores, results, layer[k]) is { } found)
+            ScoreTable(results, scores.AsSpan(0, size));
+            for (int k = 0; k < ModerationCategories.All.Count; k++)
             {
-                var decision = Policy.Decide(category, request.Direction, route);
-                findings.Add(new ModerationFinding(category, found.Score, found.Threshold, decision.Action, found.Classifiers, decision.PolicyIds));
+                string category = ModerationCategories.All[k].Id;
+                if (Judge(category, k, scores, results, layer[k]) is { } found)
+                {
+                    var decision = Policy.Decide(category, request.Direction, route);
+                    findings.Add(new ModerationFinding(category, found.Score, found.Threshold, decision.Action, found.Classifiers, decision.PolicyIds));
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(scores);
         }
 
         var action = PolicyAction.Allow;
@@ -132,10 +142,10 @@ public sealed class Moderator
     /// first score when a result names a category twice (as <see cref="ModerationResult.ScoreOf"/>): each result's
     /// scores are looked up once, not once per category.
     /// </summary>
-    private static double[] ScoreTable(IReadOnlyList<ModerationResult> results)
+    private static void ScoreTable(IReadOnlyList<ModerationResult> results, Span<double> table)
     {
         int categories = ModerationCategories.All.Count;
-        var table = new double[results.Count * categories];
+        table.Clear();
         for (int i = 0; i < results.Count; i++)
         {
             var scores = results[i].Scores;
@@ -148,7 +158,6 @@ public sealed class Moderator
             }
         }
 
-        return table;
     }
 
     /// <summary>The layer's threshold of each category on <paramref name="route"/>: the route's own, else the layer's, else none.</summary>

@@ -130,6 +130,22 @@ public sealed class ModerationChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Several_new_user_messages_are_checked_together_and_each_is_redacted_in_place()
+    {
+        using var client = Pipeline(NoPii);
+
+        await client.GetResponseAsync(
+        [
+            new ChatMessage(ChatRole.User, "Hi, I am anna@example.com."),
+            new ChatMessage(ChatRole.User, "Nothing to hide here."),
+            new ChatMessage(ChatRole.User, "Card 4111 1111 1111 1111, mail bob@example.org please."),
+        ]);
+
+        var sent = Assert.Single(_server.Requests).Messages.Select(m => m.GetProperty("content").GetString()).ToList();
+        Assert.Equal(["Hi, I am [REDACTED:email].", "Nothing to hide here.", "Card [REDACTED:payment_card], mail [REDACTED:email] please."], sent);
+    }
+
+    [Fact]
     public async Task With_log_redacted_input_the_record_keeps_the_input_as_the_model_saw_it()
     {
         _logRedactedInput = true;
