@@ -54,5 +54,35 @@ internal static class ProcessTuning
 
     /// <summary>What <see cref="ForCommand"/> sets for these arguments (null or false: the CLI's own defaults stay).</summary>
     internal static (string? SpinLimit, bool InlineSocketCompletions, IReadOnlyList<KeyValuePair<string, string>> RuntimeEnvironment) For(string[] args) =>
-        args.Length > 0 && args[0] == "serve" ? ("70", !args.Contains(NoInlineScheduling), ServerRuntime) : (null, false, []);
+        CommandOf(args) == "serve" ? ("70", !args.Contains(NoInlineScheduling), ServerRuntime) : (null, false, []);
+
+    /// <summary>
+    /// The subcommand the arguments name: the first one that is not the root's <c>--project</c> option or its value
+    /// (<c>tailor -p app serve</c> serves too). This runs before the command line is parsed, so it reads the few
+    /// forms that option takes itself.
+    /// </summary>
+    internal static string? CommandOf(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            if (arg is "--project" or "-p")
+            {
+                i++; // its value
+                continue;
+            }
+
+            if (IsProjectWithValue(arg, "--project") || IsProjectWithValue(arg, "-p"))
+            {
+                continue;
+            }
+
+            return arg;
+        }
+
+        return null;
+    }
+
+    private static bool IsProjectWithValue(string arg, string name) =>
+        arg.Length > name.Length + 1 && arg.StartsWith(name, StringComparison.Ordinal) && arg[name.Length] is '=' or ':';
 }

@@ -6,6 +6,11 @@ public sealed class ProcessTuningTests
     [InlineData(new[] { "serve" }, "70", true, true)]
     [InlineData(new[] { "serve", "--url", "http://127.0.0.1:0", "--quiet" }, "70", true, true)]
     [InlineData(new[] { "serve", "--no-inline-scheduling" }, "70", false, true)]
+    [InlineData(new[] { "--project", "app", "serve" }, "70", true, true)]
+    [InlineData(new[] { "-p", "app", "serve", "--no-inline-scheduling" }, "70", false, true)]
+    [InlineData(new[] { "--project=app", "serve" }, "70", true, true)]
+    [InlineData(new[] { "-p:app", "serve" }, "70", true, true)]
+    [InlineData(new[] { "--project", "serve", "logs", "tail" }, null, false, false)]
     [InlineData(new[] { "eval", "run", "--suite", "serve" }, null, false, false)]
     [InlineData(new string[0], null, false, false)]
     public void Serve_gets_spinning_workers_inline_socket_completions_and_server_jit_settings_other_commands_keep_the_clis_defaults(
