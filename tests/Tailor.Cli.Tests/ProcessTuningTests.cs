@@ -1,3 +1,5 @@
+using Spectre.Console.Testing;
+
 namespace Tailor.Cli.Tests;
 
 public sealed class ProcessTuningTests
@@ -22,5 +24,15 @@ public sealed class ProcessTuningTests
         Assert.Equal(inlineSockets, settings.InlineSocketCompletions);
         Assert.Equal(serverJit, settings.RuntimeEnvironment.Contains(new("DOTNET_TieredPGO", "1")));
         Assert.Equal(serverJit, settings.RuntimeEnvironment.Contains(new("DOTNET_TC_CallCountThreshold", "30")));
+    }
+
+    [Fact]
+    public void The_only_option_before_a_subcommand_is_the_one_CommandOf_skips()
+    {
+        // ProcessTuning finds the subcommand before the command line is parsed; a new root option must be taught to it.
+        var root = TailorCli.CreateRootCommand(new CliEnvironment { Out = new TestConsole(), Error = new TestConsole() });
+        var options = root.Options.Where(o => o.Name is not ("--help" or "--version")).Select(o => o.Name).ToList();
+        Assert.Equal(["--project"], options);
+        Assert.Equal(["-p"], TailorCli.ProjectOption.Aliases);
     }
 }
