@@ -57,6 +57,7 @@ public sealed class TailorGateway : IAsyncDisposable
 
     /// <summary>Builds the routes' pipelines and starts listening.</summary>
     /// <exception cref="ModelProviderException">A model of a route cannot be built (missing key, bad URL).</exception>
+    /// <exception cref="GatewayListenException">It cannot listen on <see cref="GatewayServerOptions.Url"/>.</exception>
     public static async Task<TailorGateway> StartAsync(
         TailorSpec spec, IGatewayStore store, GatewayServerOptions options, ProviderRegistry providers, ProviderContext providerContext,
         Action<ILoggingBuilder>? configureLogging = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
@@ -66,6 +67,7 @@ public sealed class TailorGateway : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(providerContext);
+        GatewayListenException.ThrowIfNotListenable(options.Url);
         var time = timeProvider ?? TimeProvider.System;
 
         // Configuration files are read once: reloading them on change watches the content root (the project
@@ -73,6 +75,9 @@ public sealed class TailorGateway : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The host logs a failed start with its stack trace; StartAsync throws it as a GatewayListenException (or as it
+        // is) anyway. The host runs no background service, whose failures this category would also log.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseKestrel(kestrel =>
         {
@@ -96,10 +101,15 @@ public sealed class TailorGateway : IAsyncDisposable
             Map(app, services, time.GetUtcNow().ToUnixTimeSeconds());
             await app.StartAsync(cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
             await DisposeServicesAsync(services);
             await app.DisposeAsync();
+            if (GatewayListenException.From(options.Url, e) is { } listen)
+            {
+                throw listen;
+            }
+
             throw;
         }
 

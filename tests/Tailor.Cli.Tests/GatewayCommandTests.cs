@@ -54,6 +54,35 @@ public sealed class GatewayCommandTests : IDisposable
         Assert.Contains("--otlp-endpoint: 'collector:4318' is not an http(s) URL", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("notaurl", "not a URL to listen on")]
+    [InlineData("ftp://127.0.0.1:8080", "the scheme must be http or https")]
+    [InlineData("http://127.0.0.1:99999", "port 99999 is out of range")]
+    [InlineData("http://192.0.2.1:8080", "")] // not an address of this machine; the reason is the OS's own words
+    public async Task Serve_refuses_an_address_it_cannot_listen_on_with_a_hint_and_no_stack_trace(string url, string reason)
+    {
+        var result = await _cli.RunAsync("serve", "--url", url, "--quiet");
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"--url: cannot listen on '{url}': {reason}", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--url http://127.0.0.1:8080", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_on_a_port_in_use_says_so()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        string url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var result = await _cli.RunAsync("serve", "--url", url, "--quiet");
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"--url: cannot listen on '{url}': the address is already in use", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Bad_key_options_are_refused_with_a_hint()
     {

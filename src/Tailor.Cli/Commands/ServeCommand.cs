@@ -63,13 +63,23 @@ internal static class ServeCommand
             env.Error.MarkupLine("[yellow]warning:[/] no API keys yet: every request will get 401. Create one with [bold]tailor keys create --name <who>[/].");
         }
 
-        var gateway = await TailorGateway.StartAsync(project.Spec, store, options, env.Providers, project.ProviderContext, logging =>
+        TailorGateway gateway;
+        try
         {
-            logging.SetMinimumLevel(quiet ? LogLevel.Warning : LogLevel.Information);
-            // Logs go to standard error; standard output carries only the address line scripts read.
-            logging.AddSimpleConsole(console => console.SingleLine = true);
-            logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        }, env.TimeProvider, ct);
+            gateway = await TailorGateway.StartAsync(project.Spec, store, options, env.Providers, project.ProviderContext, logging =>
+            {
+                logging.SetMinimumLevel(quiet ? LogLevel.Warning : LogLevel.Information);
+                // Logs go to standard error; standard output carries only the address line scripts read.
+                logging.AddSimpleConsole(console => console.SingleLine = true);
+                logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            }, env.TimeProvider, ct);
+        }
+        catch (GatewayListenException e)
+        {
+            throw new CliException($"--url: {e.Message}",
+                "give an address this machine can listen on, e.g. --url http://127.0.0.1:8080 (http://0.0.0.0:8080 for every interface, port 0 for a free one)");
+        }
+
         await using (gateway)
         {
             env.WriteRawLine($"listening on {gateway.Address}");
