@@ -67,6 +67,7 @@ public sealed class TailorGateway : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(providerContext);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxRequestBodyBytes);
         GatewayListenException.ThrowIfNotListenable(options.Url);
         var time = timeProvider ?? TimeProvider.System;
 

@@ -69,6 +69,20 @@ public sealed class GatewayCommandTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
+    // serve's cases carry an address it cannot listen on, so without the check they fail at once instead of serving.
+    [Theory]
+    [InlineData("serve --max-body-bytes -5 --url notaurl", "--max-body-bytes must be greater than 0, got -5")]
+    [InlineData("serve --max-body-bytes 0 --url notaurl", "--max-body-bytes must be greater than 0, got 0")]
+    [InlineData("logs tail -n -3", "-n must be greater than 0, got -3")]
+    [InlineData("logs tail -n 0", "-n must be greater than 0, got 0")]
+    public async Task A_count_or_size_that_is_not_positive_is_refused(string command, string message)
+    {
+        var result = await _cli.RunAsync(command.Split(' '));
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Serve_on_a_port_in_use_says_so()
     {

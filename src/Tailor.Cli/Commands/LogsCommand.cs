@@ -35,6 +35,12 @@ internal static class LogsCommand
 
         command.SetAction(async (parse, ct) =>
         {
+            int lines = parse.GetValue(count);
+            if (lines <= 0)
+            {
+                throw new CliException($"-n must be greater than 0, got {lines}");
+            }
+
             var project = Project.Load(parse, env);
             await using var store = await project.OpenGatewayStoreAsync(ct);
             var query = new InteractionQuery
@@ -42,7 +48,7 @@ internal static class LogsCommand
                 Route = parse.GetValue(route),
                 KeyId = parse.GetValue(key),
                 Status = parse.GetValue(status),
-                Limit = Math.Max(1, parse.GetValue(count)),
+                Limit = lines,
             };
             bool asJson = parse.GetValue(json);
             string? last = null;

@@ -41,13 +41,16 @@ internal static class ServeCommand
         {
             Url = parse.GetValue(url)!,
             RequireKeys = !parse.GetValue(noKeys),
-            MaxRequestBodyBytes = parse.GetValue(maxBody),
+            MaxRequestBodyBytes = PositiveBodySize(parse.GetValue(maxBody)),
             PromptMode = parse.GetValue(promptMode),
             InlineScheduling = !parse.GetValue(noInline),
             OtlpEndpoint = CollectorUri(parse.GetValue(otlp)),
         }, parse.GetValue(quiet), ct));
         return command;
     }
+
+    private static long PositiveBodySize(long value) =>
+        value > 0 ? value : throw new CliException($"--max-body-bytes must be greater than 0, got {value}", "leave it out for the default, 4 MiB");
 
     private static Uri? CollectorUri(string? value) =>
         value is null ? null
