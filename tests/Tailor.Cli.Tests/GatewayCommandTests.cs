@@ -75,7 +75,8 @@ public sealed class GatewayCommandTests : IDisposable
     [InlineData("serve --max-body-bytes 0 --url notaurl", "--max-body-bytes must be greater than 0, got 0")]
     [InlineData("logs tail -n -3", "-n must be greater than 0, got -3")]
     [InlineData("logs tail -n 0", "-n must be greater than 0, got 0")]
-    public async Task A_count_or_size_that_is_not_positive_is_refused(string command, string message)
+    [InlineData("keys create --name x --expires-in 0d", "--expires-in must be longer than 0, got '0d'")]
+    public async Task A_count_size_or_lifetime_that_is_not_positive_is_refused(string command, string message)
     {
         var result = await _cli.RunAsync(command.Split(' '));
 

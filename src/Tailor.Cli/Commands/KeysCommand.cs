@@ -42,7 +42,7 @@ internal static class KeysCommand
             int? tokens = Positive(parse.GetValue(tpm), "--tpm");
             long? total = parse.GetValue(quota) is { } q && q <= 0 ? throw new CliException("--quota must be greater than 0") : parse.GetValue(quota);
             var now = env.TimeProvider.GetUtcNow();
-            DateTimeOffset? expiresAt = parse.GetValue(expires) is { } lifetime ? now + CliDurations.Parse(lifetime, "--expires-in") : null;
+            DateTimeOffset? expiresAt = parse.GetValue(expires) is { } lifetime ? now + Lifetime(lifetime) : null;
             string who = parse.GetValue(name)!.Trim();
             if (who.Length == 0)
             {
@@ -153,6 +153,11 @@ internal static class KeysCommand
         tokens_used = key.TokensUsed,
         last_used_at = key.LastUsedAt,
     };
+
+    // A key that expires as it is made is of no use: a lifetime of zero is a mistake, not a request.
+    private static TimeSpan Lifetime(string value) =>
+        CliDurations.Parse(value, "--expires-in") is var lifetime && lifetime > TimeSpan.Zero ? lifetime
+            : throw new CliException($"--expires-in must be longer than 0, got '{value}'", "e.g. 30d or 12h; leave it out for a key that never expires");
 
     private static int? Positive(int? value, string option) =>
         value is <= 0 ? throw new CliException($"{option} must be greater than 0", "leave it out for no limit") : value;
