@@ -31,6 +31,12 @@ public sealed class GatewayHardeningTests
     [InlineData("""{"model":"support","messages":[{"role":"user","content":"hi"}],"temperature":5}""", "temperature", "between 0 and 2")]
     [InlineData("""{"model":"support","messages":[{"role":"user","content":"hi"}],"n":3}""", "n", "one choice")]
     [InlineData("""{"model":"support","messages":[{"role":"user","content":"hi"}],"stop":[1,2]}""", "stop", "could not parse")]
+    [InlineData("""{"model":"support","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:x"}}]}]}""", "messages[0].content[0].image_url.url", "data URI")]
+    [InlineData("""{"model":"support","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"not a url"}}]}]}""", "messages[0].content[0].image_url.url", "http(s) URL")]
+    [InlineData("""{"model":"support","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":null}}]}]}""", "messages[0].content[0].image_url.url", "http(s) URL")]
+    [InlineData("""{"model":"support","messages":[{"role":"user","content":[{"type":"image_url"}]}]}""", "messages[0].content[0].image_url", "needs an image_url")]
+    [InlineData("""{"model":"support","messages":[{"role":"user","content":[{"type":"text"}]}]}""", "messages[0].content[0].text", "needs its text")]
+    [InlineData("""{"model":"support","messages":[{"role":"user","content":[null]}]}""", "messages[0].content[0]", "is null")]
     public async Task A_bad_body_gets_400_naming_the_field_with_no_internals(string json, string? param, string words)
     {
         await using var gw = await GatewayFixture.StartAsync();
@@ -45,6 +51,24 @@ public sealed class GatewayHardeningTests
         Assert.DoesNotContain("Tailor.", raw, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", raw, StringComparison.Ordinal);
         Assert.Empty(gw.Primary.Requests);
+    }
+
+    [Fact]
+    public async Task Image_parts_with_a_data_URI_or_an_https_URL_reach_the_model()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        const string dataUri = "data:image/png;base64,iVBORw0KGgo=";
+        const string https = "https://example.com/receipt.png";
+
+        using var response = await gw.Http.PostAsync("v1/chat/completions", Json($$$"""
+            {"model":"solo","messages":[{"role":"user","content":[{"type":"text","text":"What is on this receipt?"},
+              {"type":"image_url","image_url":{"url":"{{{dataUri}}}"}},{"type":"image_url","image_url":{"url":"{{{https}}}"}}]}]}
+            """));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = Assert.Single(gw.Primary.Requests).Messages[^1].GetProperty("content");
+        string[] urls = [.. sent.EnumerateArray().Where(p => p.GetProperty("type").GetString() == "image_url").Select(p => p.GetProperty("image_url").GetProperty("url").GetString()!)];
+        Assert.Equal([dataUri, https], urls);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
 using Tailor.Providers.OpenAI.Wire;
 
 namespace Tailor.Server.Http;
@@ -87,6 +88,11 @@ internal static class ChatRequestReader
             {
                 return new RequestProblem($"{at}.content is missing: an assistant message needs content or tool_calls.", $"{at}.content");
             }
+
+            if (message.Content?.Parts is { } parts && PartProblem(parts, $"{at}.content") is { } partProblem)
+            {
+                return partProblem;
+            }
         }
 
         if (request.N is > 1)
@@ -121,6 +127,62 @@ internal static class ChatRequestReader
         }
 
         return null;
+    }
+
+    // What OpenAI refuses in content parts, refused here before anything reads them (a malformed data URI made the
+    // request mapping throw, a 500).
+    private static RequestProblem? PartProblem(IReadOnlyList<ContentPart?> parts, string at)
+    {
+        for (int i = 0; i < parts.Count; i++)
+        {
+            string where = string.Create(CultureInfo.InvariantCulture, $"{at}[{i}]");
+            var part = parts[i];
+            if (part is null)
+            {
+                return new RequestProblem($"{where} is null; each part is an object such as {{\"type\":\"text\",\"text\":\"...\"}}.", where);
+            }
+
+            if (part.Type == "text" && part.Text is null)
+            {
+                return new RequestProblem($"{where} is a text part and needs its text.", $"{where}.text");
+            }
+
+            if (part.Type == "image_url" && part.ImageUrl is null)
+            {
+                return new RequestProblem($"{where} is an image_url part and needs an image_url with a url.", $"{where}.image_url");
+            }
+
+            if (part.ImageUrl is { } image && !IsImageUrl(image.Url))
+            {
+                return new RequestProblem(
+                    $"{where}.image_url.url must be an http(s) URL or a data URI such as data:image/png;base64,....", $"{where}.image_url.url");
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsImageUrl(string? url)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return false;
+        }
+
+        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                _ = new DataContent(url); // the parse the request mapping does
+                return true;
+            }
+            catch (Exception e) when (e is UriFormatException or FormatException or ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
     }
 
     /// <summary>Turns a parser error into words and a member path: <c>$.messages[0].content</c> becomes <c>messages[0].content</c>.</summary>
