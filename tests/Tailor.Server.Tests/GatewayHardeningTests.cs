@@ -37,6 +37,10 @@ public sealed class GatewayHardeningTests
     [InlineData("""{"model":"support","messages":[{"role":"user","content":[{"type":"image_url"}]}]}""", "messages[0].content[0].image_url", "needs an image_url")]
     [InlineData("""{"model":"support","messages":[{"role":"user","content":[{"type":"text"}]}]}""", "messages[0].content[0].text", "needs its text")]
     [InlineData("""{"model":"support","messages":[{"role":"user","content":[null]}]}""", "messages[0].content[0]", "is null")]
+    [InlineData("""{"model":"support","messages":[{"role":"assistant","tool_calls":[null]}]}""", "messages[0].tool_calls[0]", "needs an id")]
+    [InlineData("""{"model":"support","messages":[{"role":"assistant","tool_calls":[{}]},{"role":"user","content":"hi"}]}""", "messages[0].tool_calls[0]", "needs an id")]
+    [InlineData("""{"model":"support","messages":[{"role":"user","content":"hi"}],"tools":[null]}""", "tools[0].function.name", "needs a function")]
+    [InlineData("""{"model":"support","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":5}}}""", "response_format.json_schema.schema", "JSON Schema object")]
     public async Task A_bad_body_gets_400_naming_the_field_with_no_internals(string json, string? param, string words)
     {
         await using var gw = await GatewayFixture.StartAsync();

@@ -93,6 +93,15 @@ internal static class ChatRequestReader
             {
                 return partProblem;
             }
+
+            for (int c = 0; c < (message.ToolCalls?.Count ?? 0); c++)
+            {
+                string call = string.Create(CultureInfo.InvariantCulture, $"{at}.tool_calls[{c}]");
+                if (message.ToolCalls![c] is not { Id.Length: > 0, Function.Name.Length: > 0 })
+                {
+                    return new RequestProblem($"{call} needs an id and a function with a name.", call);
+                }
+            }
         }
 
         if (request.N is > 1)
@@ -120,10 +129,18 @@ internal static class ChatRequestReader
             return new RequestProblem("'max_completion_tokens' must be at least 1.", "max_completion_tokens");
         }
 
-        if (request.Tools?.FirstOrDefault(t => t?.Function is null || string.IsNullOrWhiteSpace(t.Function.Name)) is { } bad)
+        // A loop, not FirstOrDefault: a null entry is a bad tool too, and FirstOrDefault's null would mean "none".
+        for (int t = 0; t < (request.Tools?.Count ?? 0); t++)
         {
-            int index = request.Tools.IndexOf(bad);
-            return new RequestProblem($"tools[{index}] needs a function with a name.", string.Create(CultureInfo.InvariantCulture, $"tools[{index}].function.name"));
+            if (request.Tools![t] is not { Function.Name: { } name } || string.IsNullOrWhiteSpace(name))
+            {
+                return new RequestProblem($"tools[{t}] needs a function with a name.", string.Create(CultureInfo.InvariantCulture, $"tools[{t}].function.name"));
+            }
+        }
+
+        if (request.ResponseFormat?.JsonSchema?.Schema is { ValueKind: not JsonValueKind.Object })
+        {
+            return new RequestProblem("response_format.json_schema.schema must be a JSON Schema object.", "response_format.json_schema.schema");
         }
 
         return null;
