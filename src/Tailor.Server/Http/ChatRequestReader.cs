@@ -89,16 +89,16 @@ internal static class ChatRequestReader
                 return new RequestProblem($"{at}.content is missing: an assistant message needs content or tool_calls.", $"{at}.content");
             }
 
-            if (message.Content?.Parts is { } parts && PartProblem(parts, $"{at}.content") is { } partProblem)
+            if (message.Content?.Parts is { } parts && PartProblem(parts, at) is { } partProblem)
             {
                 return partProblem;
             }
 
             for (int c = 0; c < (message.ToolCalls?.Count ?? 0); c++)
             {
-                string call = string.Create(CultureInfo.InvariantCulture, $"{at}.tool_calls[{c}]");
                 if (message.ToolCalls![c] is not { Id.Length: > 0, Function.Name.Length: > 0 })
                 {
+                    string call = string.Create(CultureInfo.InvariantCulture, $"{at}.tool_calls[{c}]");
                     return new RequestProblem($"{call} needs an id and a function with a name.", call);
                 }
             }
@@ -148,31 +148,32 @@ internal static class ChatRequestReader
 
     // What OpenAI refuses in content parts, refused here before anything reads them (a malformed data URI made the
     // request mapping throw, a 500).
-    private static RequestProblem? PartProblem(IReadOnlyList<ContentPart?> parts, string at)
+    private static RequestProblem? PartProblem(IReadOnlyList<ContentPart?> parts, string message)
     {
         for (int i = 0; i < parts.Count; i++)
         {
-            string where = string.Create(CultureInfo.InvariantCulture, $"{at}[{i}]");
             var part = parts[i];
+            // The part's path is spelled out only for a problem: valid requests pass without building strings.
+            string Where() => string.Create(CultureInfo.InvariantCulture, $"{message}.content[{i}]");
             if (part is null)
             {
-                return new RequestProblem($"{where} is null; each part is an object such as {{\"type\":\"text\",\"text\":\"...\"}}.", where);
+                return new RequestProblem($"{Where()} is null; each part is an object such as {{\"type\":\"text\",\"text\":\"...\"}}.", Where());
             }
 
             if (part.Type == "text" && part.Text is null)
             {
-                return new RequestProblem($"{where} is a text part and needs its text.", $"{where}.text");
+                return new RequestProblem($"{Where()} is a text part and needs its text.", $"{Where()}.text");
             }
 
             if (part.Type == "image_url" && part.ImageUrl is null)
             {
-                return new RequestProblem($"{where} is an image_url part and needs an image_url with a url.", $"{where}.image_url");
+                return new RequestProblem($"{Where()} is an image_url part and needs an image_url with a url.", $"{Where()}.image_url");
             }
 
             if (part.ImageUrl is { } image && !IsImageUrl(image.Url))
             {
                 return new RequestProblem(
-                    $"{where}.image_url.url must be an http(s) URL or a data URI such as data:image/png;base64,....", $"{where}.image_url.url");
+                    $"{Where()}.image_url.url must be an http(s) URL or a data URI such as data:image/png;base64,....", $"{Where()}.image_url.url");
             }
         }
 

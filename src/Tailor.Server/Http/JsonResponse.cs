@@ -10,14 +10,7 @@ namespace Tailor.Server.Http;
 /// </summary>
 internal static class JsonResponse
 {
-    public static Task WriteAsync(HttpContext http, int status, byte[] json)
-    {
-        var response = http.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength = json.Length;
-        return response.Body.WriteAsync(json, http.RequestAborted).AsTask();
-    }
+    public static Task WriteAsync(HttpContext http, int status, byte[] json) => WriteAsync(http, status, json.AsMemory());
 
     /// <summary>Writes the document <paramref name="write"/> produces.</summary>
     public static Task WriteAsync(HttpContext http, int status, Action<Utf8JsonWriter> write)
@@ -28,6 +21,15 @@ internal static class JsonResponse
             write(writer);
         }
 
-        return WriteAsync(http, status, buffer.WrittenSpan.ToArray());
+        return WriteAsync(http, status, buffer.WrittenMemory);
+    }
+
+    private static Task WriteAsync(HttpContext http, int status, ReadOnlyMemory<byte> json)
+    {
+        var response = http.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength = json.Length;
+        return response.Body.WriteAsync(json, http.RequestAborted).AsTask();
     }
 }

@@ -45,8 +45,8 @@ public sealed class LocalModerationClassifier : IModerationClassifier
         {
             double score = Math.Round(probabilities[k], 4);
             double ticks = Math.Round(score * 10000);
-            scores[k] = ticks < SharedScores && _shared[k][(int)ticks] is { } shared && shared.Score == score
-                ? shared
+            scores[k] = ticks < SharedScores && _shared[k][(int)ticks].Score == score
+                ? _shared[k][(int)ticks]
                 : new CategoryScore(Model.Categories[k], score);
             if (probabilities[k] >= Model.Thresholds[k])
             {
