@@ -31,6 +31,8 @@ public sealed class Moderator
     private readonly double?[] _layer;
     private readonly ConcurrentDictionary<string, double?[]> _routeLayers = new(StringComparer.Ordinal);
 
+    private static readonly List<ModerationFinding> NoFindings = [];
+
     public Moderator(IEnumerable<ConfiguredClassifier> classifiers, ModerationPolicy policy, ModeratorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(classifiers);
@@ -73,7 +75,8 @@ public sealed class Moderator
         var layer = LayerThresholds(route);
         int size = results.Count * ModerationCategories.All.Count;
         double[] scores = ArrayPool<double>.Shared.Rent(size);
-        var findings = new List<ModerationFinding>();
+        // Most texts have no finding: the lists are made when the first one comes.
+        List<ModerationFinding>? findings = null;
         try
         {
             ScoreTable(results, scores.AsSpan(0, size));
@@ -83,7 +86,7 @@ public sealed class Moderator
                 if (Judge(category, k, scores, results, layer[k]) is { } found)
                 {
                     var decision = Policy.Decide(category, request.Direction, route);
-                    findings.Add(new ModerationFinding(category, found.Score, found.Threshold, decision.Action, found.Classifiers, decision.PolicyIds));
+                    (findings ??= []).Add(new ModerationFinding(category, found.Score, found.Threshold, decision.Action, found.Classifiers, decision.PolicyIds));
                 }
             }
         }
@@ -95,8 +98,8 @@ public sealed class Moderator
         var action = PolicyAction.Allow;
         string? refusal = null;
         string? escalation = null;
-        var redactions = new List<TextSpan>();
-        foreach (var finding in findings)
+        List<TextSpan>? redactions = null;
+        foreach (var finding in findings ?? NoFindings)
         {
             var findingAction = finding.Action;
             if (findingAction == PolicyAction.Redact)
@@ -107,7 +110,7 @@ public sealed class Moderator
                     findingAction = PolicyAction.Block;
                     escalation ??= $"redact: nothing to point at for {finding.Category} (found by {string.Join(", ", finding.Classifiers)}), so it is blocked";
                 }
-                redactions.AddRange(spans);
+                (redactions ??= []).AddRange(spans);
             }
 
             if (findingAction == PolicyAction.Block && refusal is null)
@@ -128,8 +131,13 @@ public sealed class Moderator
         {
             Direction = request.Direction,
             Action = action,
-            Findings = findings.Count <= 1 ? findings : [.. findings.OrderByDescending(f => f.Action.Rank()).ThenByDescending(f => f.Score)],
-            Redactions = action == PolicyAction.Redact ? Redactor.Merge(redactions, request.Text.Length) : [],
+            Findings = findings switch
+            {
+                null => Array.Empty<ModerationFinding>(),
+                { Count: 1 } => findings,
+                _ => [.. findings.OrderByDescending(f => f.Action.Rank()).ThenByDescending(f => f.Score)],
+            },
+            Redactions = action == PolicyAction.Redact && redactions is not null ? Redactor.Merge(redactions, request.Text.Length) : [],
             Refusal = action == PolicyAction.Block ? refusal : null,
             Escalation = escalation,
             Results = results,
@@ -196,15 +204,12 @@ public sealed class Moderator
     private (double Score, double? Threshold, IReadOnlyList<string> Classifiers)? Judge(
         string category, int categoryIndex, double[] scores, IReadOnlyList<ModerationResult> results, double? layerThreshold)
     {
-        int categories = ModerationCategories.All.Count;
         if (_options.Combine == ModerationCombineMode.Max)
         {
-            double threshold = layerThreshold ?? _options.DefaultThreshold;
-            var best = results.Select((x, i) => (x.Classifier, x.Error, Score: scores[i * categories + categoryIndex]))
-                .Where(x => x.Error is null).Select(x => (x.Classifier, x.Score)).DefaultIfEmpty().MaxBy(x => x.Score);
-            return best.Classifier is not null && best.Score >= threshold && best.Score > 0 ? (best.Score, threshold, [best.Classifier]) : null;
+            return JudgeMax(categoryIndex, scores, results, layerThreshold ?? _options.DefaultThreshold);
         }
 
+        int categories = ModerationCategories.All.Count;
         double score = 0;
         double? usedThreshold = null;
         List<string>? by = null;
@@ -232,6 +237,16 @@ public sealed class Moderator
         }
 
         return by is null ? null : (score, usedThreshold, by);
+    }
+
+    // A method of its own: its lambdas' closure would otherwise be allocated on every call of Judge, in either mode.
+    private static (double Score, double? Threshold, IReadOnlyList<string> Classifiers)? JudgeMax(
+        int categoryIndex, double[] scores, IReadOnlyList<ModerationResult> results, double threshold)
+    {
+        int categories = ModerationCategories.All.Count;
+        var best = results.Select((x, i) => (x.Classifier, x.Error, Score: scores[i * categories + categoryIndex]))
+            .Where(x => x.Error is null).Select(x => (x.Classifier, x.Score)).DefaultIfEmpty().MaxBy(x => x.Score);
+        return best.Classifier is not null && best.Score >= threshold && best.Score > 0 ? (best.Score, threshold, [best.Classifier]) : null;
     }
 
     // The built-in classifiers answer synchronously: their result is taken as it is, without an async frame around it.

@@ -35,6 +35,13 @@ public sealed partial class PromptAttackDetector() : SpanDetector("prompt_attack
         new("decode_and_follow", 0.35, DecodeAndFollow(), Words("base64", "base 64", "rot13", "rot-13", "hex", "binary", "morse", "caesar", "encoded", "encrypted")),
     ];
 
+    // The signals the rot13 reading is scanned for: any text rotated reads as noise, and noise must not add up to an attack.
+    private const int StrongSignals = 3;
+
+    // The signals found in one text, by name: reused on each thread, since Detect runs synchronously and is not re-entered.
+    [ThreadStatic]
+    private static Dictionary<string, double>? t_hits;
+
     private static SearchValues<string> Words(params string[] words) => SearchValues.Create(words, StringComparison.Ordinal);
 
     /// <summary>The weight a disguise (leetspeak, rot13, encoding, look-alike letters, spacing) adds when it hid a signal.</summary>
@@ -51,7 +58,8 @@ public sealed partial class PromptAttackDetector() : SpanDetector("prompt_attack
 
     internal static void Detect(string text, DetectorMatches found)
     {
-        var hits = new Dictionary<string, double>(StringComparer.Ordinal);
+        var hits = t_hits ??= new Dictionary<string, double>(StringComparer.Ordinal);
+        hits.Clear();
         char[] folded = ArrayPool<char>.Shared.Rent(Math.Max(1, text.Length));
         int[] origins = ArrayPool<int>.Shared.Rent(Math.Max(1, text.Length));
         try
@@ -181,8 +189,7 @@ public sealed partial class PromptAttackDetector() : SpanDetector("prompt_attack
                 rotated[i] = c is >= 'a' and <= 'z' ? (char)('a' + (c - 'a' + 13) % 26) : c;
             }
             var span = rotated.AsSpan(0, text.Length);
-            // Only the strong signals: any text rotated reads as noise, and noise must not add up to an attack.
-            foreach (var signal in Signals.AsSpan(0, 3))
+            foreach (var signal in Signals.AsSpan(0, StrongSignals))
             {
                 if (!hits.ContainsKey(signal.Name) && signal.MayMatch(span) && signal.Pattern.IsMatch(span))
                 {

@@ -9,10 +9,19 @@ public abstract class SpanDetector : IModerationClassifier
 {
     private readonly string[] _categories;
 
+    // What every text without a finding gets: immutable, so one instance serves them all.
+    private readonly ModerationResult _nothingFound;
+
     private protected SpanDetector(string name, params string[] categories)
     {
         Name = name;
         _categories = categories;
+        _nothingFound = new ModerationResult
+        {
+            Classifier = name,
+            Scores = [.. categories.Select(c => new CategoryScore(c, 0))],
+            Flagged = [],
+        };
     }
 
     /// <inheritdoc />
@@ -34,7 +43,8 @@ public abstract class SpanDetector : IModerationClassifier
         ArgumentNullException.ThrowIfNull(text);
         var found = new DetectorMatches(Name);
         Find(text, found);
-        return found.ToResult(_categories, FlagAt);
+        // A flag threshold of 0 flags even a score of 0: then the result is built as for a finding.
+        return found.IsEmpty && FlagAt > 0 ? _nothingFound : found.ToResult(_categories, FlagAt);
     }
 
     /// <summary>Records in <paramref name="found"/> what this detector finds in <paramref name="text"/>.</summary>

@@ -40,7 +40,7 @@ public sealed class LocalModerationClassifier : IModerationClassifier
         Span<float> probabilities = stackalloc float[n];
         Model.Predict(text, probabilities);
         var scores = new CategoryScore[n];
-        var flagged = new List<string>();
+        List<string>? flagged = null;
         for (int k = 0; k < n; k++)
         {
             double score = Math.Round(probabilities[k], 4);
@@ -50,9 +50,9 @@ public sealed class LocalModerationClassifier : IModerationClassifier
                 : new CategoryScore(Model.Categories[k], score);
             if (probabilities[k] >= Model.Thresholds[k])
             {
-                flagged.Add(Model.Categories[k]);
+                (flagged ??= []).Add(Model.Categories[k]);
             }
         }
-        return new ModerationResult { Classifier = Name, Scores = scores, Flagged = flagged };
+        return new ModerationResult { Classifier = Name, Scores = scores, Flagged = (IReadOnlyList<string>?)flagged ?? [] };
     }
 }
