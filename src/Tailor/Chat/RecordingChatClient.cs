@@ -196,8 +196,14 @@ public sealed class RecordingChatClient : DelegatingChatClient
 
     private (InteractionContext Context, ChatOptions Options) Attach(ChatOptions? options)
     {
-        var context = InteractionContext.Get(options) ?? new InteractionContext();
-        context.Id ??= _ids.Next();
+        // Options that already carry a context (the gateway attaches one per request) go on as they are: nothing to add.
+        if (InteractionContext.Get(options) is { } attached)
+        {
+            attached.Id ??= _ids.Next();
+            return (attached, options!);
+        }
+
+        var context = new InteractionContext { Id = _ids.Next() };
         return (context, context.AttachTo(options));
     }
 

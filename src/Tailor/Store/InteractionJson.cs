@@ -21,6 +21,16 @@ public static class InteractionJson
     public static string SerializeMessages(IReadOnlyList<ChatMessage> messages, bool compact = false) =>
         JsonSerializer.Serialize(messages.ToArray(), (compact ? CompactOptions : Options).GetTypeInfo(typeof(ChatMessage[])));
 
+    /// <summary>The settings of a writer for <see cref="WriteMessages"/>: the log's escaping, so the bytes are those of the string form.</summary>
+    public static JsonWriterOptions CompactWriterOptions { get; } = new() { Encoder = CompactOptions.Encoder, Indented = false };
+
+    /// <summary>
+    /// Writes the messages in the log's compact form (<see cref="SerializeMessages"/> with compact) as UTF-8, to a writer
+    /// made with <see cref="CompactWriterOptions"/>.
+    /// </summary>
+    public static void WriteMessages(Utf8JsonWriter writer, IReadOnlyList<ChatMessage> messages) =>
+        JsonSerializer.Serialize(writer, messages.ToArray(), CompactOptions.GetTypeInfo(typeof(ChatMessage[])));
+
     public static IReadOnlyList<ChatMessage> DeserializeMessages(string? json) =>
         string.IsNullOrEmpty(json)
             ? []

@@ -164,4 +164,48 @@ public sealed class SqliteInteractionStoreTests : IDisposable
         count.CommandText = "SELECT COUNT(*) FROM prompt_versions";
         Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task Messages_are_stored_as_the_same_text_the_string_form_gives()
+    {
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        var sample = Sample("01JDKZ0000000000000000000B", at) with
+        {
+            Request = [new ChatMessage(ChatRole.System, "Réponds en français, s'il te plaît <b>&</b> \"quote\""), new ChatMessage(ChatRole.User, "Où est ma facture ? 日本語 🙂")],
+        };
+        await using (var store = SqliteInteractionStore.Open(DbPath))
+        {
+            await store.RecordAsync(sample);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={DbPath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT request_json, response_json FROM interactions WHERE id = '01JDKZ0000000000000000000B'";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(InteractionJson.SerializeMessages(sample.Request, compact: true), reader.GetString(0));
+        Assert.Equal(InteractionJson.SerializeMessages(sample.Response, compact: true), reader.GetString(1));
+    }
+
+    [Fact]
+    public async Task A_row_that_fails_does_not_stop_the_next_batch_and_a_large_one_round_trips()
+    {
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        await using var store = SqliteInteractionStore.Open(DbPath);
+        await store.RecordAsync(Sample("01JDKZ0000000000000000000C", at));
+
+        // The same id again: the insert fails as SQLite's constraint error, and nothing of its batch is kept.
+        var duplicate = await Assert.ThrowsAsync<SqliteException>(() =>
+            store.RecordBatchAsync([Sample("01JDKZ0000000000000000000D", at), Sample("01JDKZ0000000000000000000C", at)]).AsTask());
+        Assert.Equal(19, duplicate.SqliteErrorCode);
+        Assert.Null(await store.GetAsync("01JDKZ0000000000000000000D"));
+
+        // A conversation larger than the writer keeps its buffer for, then a small one: both read back whole.
+        string large = new('x', 400_000);
+        await store.RecordAsync(Sample("01JDKZ0000000000000000000E", at) with { Request = [new ChatMessage(ChatRole.User, large)] });
+        await store.RecordAsync(Sample("01JDKZ0000000000000000000F", at));
+        Assert.Equal(large, (await store.GetAsync("01JDKZ0000000000000000000E"))!.Request[0].Text);
+        Assert.Equal("How do refunds work?", (await store.GetAsync("01JDKZ0000000000000000000F"))!.Request[0].Text);
+    }
 }

@@ -9,7 +9,7 @@ namespace Tailor.Store.Relational;
 /// connection, parses and plans the SQL once instead of once per row (a new command per row prepared it every time).
 /// </summary>
 /// <remarks>Not thread-safe: used by one writer at a time, like its connection.</remarks>
-internal sealed class InteractionWriteCommands(DbConnection connection, string? keyRateChargeSql = null) : IDisposable
+internal sealed class InteractionWriteCommands(DbConnection connection, string? keyRateChargeSql = null, IInteractionRowWriter? rows = null) : IDisposable
 {
     private readonly HashSet<string> _promptsWritten = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, (long Tokens, long AtMs)> _usage = new(StringComparer.Ordinal);
@@ -37,9 +37,16 @@ internal sealed class InteractionWriteCommands(DbConnection connection, string? 
                 await prompt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var insert = Prepare(ref _insert, InteractionRows.Insert, transaction);
-            InteractionRows.BindInsert(insert, interaction);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (rows is not null)
+            {
+                rows.Insert(interaction);
+            }
+            else
+            {
+                var insert = Prepare(ref _insert, InteractionRows.Insert, transaction);
+                InteractionRows.BindInsert(insert, interaction);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
             if (interaction.KeyId is { } keyId)
             {
                 long tokens = (interaction.InputTokens ?? 0) + (interaction.OutputTokens ?? 0);
@@ -68,6 +75,7 @@ internal sealed class InteractionWriteCommands(DbConnection connection, string? 
         _insert?.Dispose();
         _keyUsage?.Dispose();
         _keyRate?.Dispose();
+        rows?.Dispose();
     }
 
     private DbCommand Prepare(ref DbCommand? command, string sql, DbTransaction transaction)

@@ -54,7 +54,7 @@ public sealed class SqliteInteractionStore : RelationalGatewayStore
 
     // Every write runs on the one writer connection under the write lock: its statements stay prepared between batches.
     private protected override InteractionWriteCommands? KeptWriteCommands(DbConnection connection) =>
-        ReferenceEquals(connection, _writer) ? _writeCommands ??= new InteractionWriteCommands(_writer) : null;
+        ReferenceEquals(connection, _writer) ? _writeCommands ??= new InteractionWriteCommands(_writer, rows: new SqliteInteractionRowWriter(_writer)) : null;
 
     protected override async ValueTask<DbConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
