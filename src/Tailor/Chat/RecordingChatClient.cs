@@ -190,7 +190,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
             Error = error,
             MetadataJson = context.Metadata.IsEmpty
                 ? null
-                : JsonSerializer.Serialize(context.Metadata.ToDictionary(), CompactJson),
+                : InteractionMetadataJson.Write(context.Metadata, CompactJson),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -39,74 +40,87 @@ public static class InteractionJson
     /// <summary>The options a caller set, as a small stable JSON object (null when none were set).</summary>
     public static string? SerializeOptions(ChatOptions? options)
     {
-        if (options is null)
+        if (options is null
+            || (options.ModelId is null && options.Temperature is null && options.TopP is null && options.TopK is null
+                && options.MaxOutputTokens is null && options.Seed is null && options.FrequencyPenalty is null
+                && options.PresencePenalty is null && options.StopSequences is not { Count: > 0 }
+                && options.ResponseFormat is not ChatResponseFormatJson && options.Tools is not { Count: > 0 }))
         {
             return null;
         }
-        var fields = new Dictionary<string, object?>();
-        void Add(string name, object? value)
-        {
-            if (value is not null)
-            {
-                fields[name] = value;
-            }
-        }
-        Add("model", options.ModelId);
-        Add("temperature", options.Temperature);
-        Add("top_p", options.TopP);
-        Add("top_k", options.TopK);
-        Add("max_tokens", options.MaxOutputTokens);
-        Add("seed", options.Seed);
-        Add("frequency_penalty", options.FrequencyPenalty);
-        Add("presence_penalty", options.PresencePenalty);
-        if (options.StopSequences is { Count: > 0 } stop)
-        {
-            fields["stop"] = stop.ToArray();
-        }
-        if (options.ResponseFormat is ChatResponseFormatJson json)
-        {
-            fields["response_format"] = json.Schema is null ? "json" : "json_schema";
-        }
-        if (options.Tools is { Count: > 0 } tools)
-        {
-            fields["tools"] = tools.Select(t => t.Name).ToArray();
-        }
-        if (fields.Count == 0)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
+
+        // Written once per request: into a buffer kept per thread, without a dictionary of the fields first.
+        var buffer = t_optionsBuffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            foreach (var (name, value) in fields)
+            Write(writer, "model", options.ModelId);
+            Write(writer, "temperature", options.Temperature);
+            Write(writer, "top_p", options.TopP);
+            Write(writer, "top_k", options.TopK);
+            Write(writer, "max_tokens", options.MaxOutputTokens);
+            Write(writer, "seed", options.Seed);
+            Write(writer, "frequency_penalty", options.FrequencyPenalty);
+            Write(writer, "presence_penalty", options.PresencePenalty);
+            if (options.StopSequences is { Count: > 0 } stop)
             {
-                writer.WritePropertyName(name);
-                WriteValue(writer, value);
-            }
-            writer.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void WriteValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case string s: writer.WriteStringValue(s); break;
-            case int i: writer.WriteNumberValue(i); break;
-            case long l: writer.WriteNumberValue(l); break;
-            case float f: writer.WriteNumberValue(f); break;
-            case double d: writer.WriteNumberValue(d); break;
-            case string[] arr:
-                writer.WriteStartArray();
-                foreach (var s in arr)
+                writer.WriteStartArray("stop");
+                foreach (var s in stop)
                 {
                     writer.WriteStringValue(s);
                 }
                 writer.WriteEndArray();
-                break;
-            default: writer.WriteStringValue(value?.ToString()); break;
+            }
+            if (options.ResponseFormat is ChatResponseFormatJson json)
+            {
+                writer.WriteString("response_format", json.Schema is null ? "json" : "json_schema");
+            }
+            if (options.Tools is { Count: > 0 } tools)
+            {
+                writer.WriteStartArray("tools");
+                foreach (var tool in tools)
+                {
+                    writer.WriteStringValue(tool.Name);
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteEndObject();
+        }
+        string text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > KeptOptionsBufferBytes)
+        {
+            t_optionsBuffer = null; // a request with thousands of tools does not keep its buffer for the thread's lifetime
+        }
+        return text;
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_optionsBuffer;
+
+    private const int KeptOptionsBufferBytes = 16 * 1024;
+
+    private static void Write(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, string name, float? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
         }
     }
 }
