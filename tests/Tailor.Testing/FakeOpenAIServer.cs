@@ -271,7 +271,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         context.Response.StatusCode = reply.StatusCode;
         context.Response.ContentType = contentType;
         AddHeaders(context, reply);
-        await context.Response.WriteAsync(body, Encoding.UTF8);
+        await context.Response.WriteAsync(body, reply.BodyEncoding ?? Encoding.UTF8);
     }
 
     private static void AddHeaders(HttpContext context, FakeReply reply)

@@ -59,6 +59,9 @@ public sealed record FakeReply
 
     public string ContentType { get; init; } = "application/json";
 
+    /// <summary>How a raw body is encoded on the wire (UTF-8 when null); say the charset in <see cref="ContentType"/>.</summary>
+    public System.Text.Encoding? BodyEncoding { get; init; }
+
     /// <summary>An assistant answer with <paramref name="content"/>; streamed word by word.</summary>
     public static FakeReply Text(string content, string finishReason = "stop") =>
         new(FakeReplyKind.Completion) { Content = content, FinishReason = finishReason };

@@ -76,7 +76,7 @@ internal static class ChatCompletionsEndpoint
             SessionId = http.Request.Headers[SessionHeader].FirstOrDefault() is { Length: > 0 and <= 200 } session ? session : null,
         };
         var messages = OpenAIRequestMapping.ToChatMessages(request);
-        var options = context.AttachTo(OpenAIRequestMapping.ToChatOptions(request));
+        var options = context.AttachToOwn(OpenAIRequestMapping.ToChatOptions(request));
         http.Response.Headers[InteractionIdHeader] = context.Id;
 
         using var activity = services.Telemetry.ActivitySource.StartActivity($"chat {route}", ActivityKind.Server);

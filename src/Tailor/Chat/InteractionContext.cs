@@ -41,6 +41,17 @@ public sealed class InteractionContext
     public static InteractionContext? Get(ChatOptions? options) =>
         options?.AdditionalProperties?.TryGetValue(PropertyKey, out var value) == true ? value as InteractionContext : null;
 
+    /// <summary>
+    /// Attaches this context to <paramref name="options"/> itself and returns them: for options made for this request
+    /// alone (the gateway's, read from the request body), where a copy would only cost.
+    /// </summary>
+    public ChatOptions AttachToOwn(ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[PropertyKey] = this;
+        return options;
+    }
+
     /// <summary>A copy of <paramref name="options"/> carrying this context; the caller's options are not changed.</summary>
     public ChatOptions AttachTo(ChatOptions? options)
     {

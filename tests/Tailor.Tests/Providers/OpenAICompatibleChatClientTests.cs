@@ -233,6 +233,28 @@ public sealed class OpenAICompatibleChatClientTests
         Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
     }
 
+    [Theory]
+    [InlineData("application/json", false)]
+    [InlineData("application/json; charset=utf-8", true)]
+    [InlineData("application/json; charset=\"UTF-8\"", false)]
+    [InlineData("application/json; charset=iso-8859-1", false)]
+    public async Task An_answer_is_read_in_its_charset_with_or_without_a_byte_order_mark(string contentType, bool byteOrderMark)
+    {
+        await using var server = await FakeOpenAIServer.StartAsync(Ct);
+        string body = (byteOrderMark ? "\uFEFF" : "") + """
+            {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Café, s'il vous plaît"},"finish_reason":"stop"}]}
+            """;
+        server.Enqueue(FakeReply.Raw(200, body, contentType) with
+        {
+            BodyEncoding = contentType.EndsWith("iso-8859-1", StringComparison.Ordinal) ? System.Text.Encoding.Latin1 : null,
+        });
+        using var client = TestClients.For(server);
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], cancellationToken: Ct);
+
+        Assert.Equal("Café, s'il vous plaît", response.Text);
+    }
+
     [Fact]
     public async Task Model_options_are_defaults_that_request_options_override()
     {

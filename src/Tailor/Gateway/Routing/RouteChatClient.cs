@@ -29,6 +29,10 @@ public sealed class RouteChatClient : IChatClient
     private readonly Random _random;
     private readonly Lock _randomGate = new();
 
+    // The order models are tried in, without and with the canary first: fixed per route, so planned once.
+    private readonly RouteTarget[] _targets;
+    private readonly RouteTarget[] _canaryTargets;
+
     /// <param name="route">The route served.</param>
     /// <param name="shadows">Runs the route's shadow requests; null disables shadowing.</param>
     /// <param name="random">Draws for non-sticky canary splits and shadow percentages (seed it in tests).</param>
@@ -37,7 +41,11 @@ public sealed class RouteChatClient : IChatClient
         _route = route ?? throw new ArgumentNullException(nameof(route));
         _shadows = shadows;
         _random = random ?? Random.Shared;
+        _targets = Distinct([route.Primary, .. route.Fallbacks]);
+        _canaryTargets = route.Canary is { } canary ? Distinct([canary, route.Primary, .. route.Fallbacks]) : _targets;
     }
+
+    private static RouteTarget[] Distinct(IEnumerable<RouteTarget> order) => [.. order.DistinctBy(t => t.Alias)];
 
     /// <summary>Called when a target failed and the next is tried (for metrics): route, failed alias, next alias.</summary>
     public Action<string, string, string>? OnFallback { get; set; }
@@ -56,7 +64,7 @@ public sealed class RouteChatClient : IChatClient
             {
                 return await target.Client.GetResponseAsync(request, targetOptions, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (i + 1 < targets.Count && !cancellationToken.IsCancellationRequested && FallbackPolicy.ShouldFallBack(e))
+            catch (Exception e) when (i + 1 < targets.Length && !cancellationToken.IsCancellationRequested && FallbackPolicy.ShouldFallBack(e))
             {
                 Failed(decision, target, targets[i + 1], e);
             }
@@ -101,7 +109,7 @@ public sealed class RouteChatClient : IChatClient
 
                     stream = candidate;
                 }
-                catch (Exception e) when (i + 1 < targets.Count && !cancellationToken.IsCancellationRequested && FallbackPolicy.ShouldFallBack(e))
+                catch (Exception e) when (i + 1 < targets.Length && !cancellationToken.IsCancellationRequested && FallbackPolicy.ShouldFallBack(e))
                 {
                     await candidate.DisposeAsync().ConfigureAwait(false);
                     held.Clear();
@@ -144,7 +152,7 @@ public sealed class RouteChatClient : IChatClient
     {
     }
 
-    private (List<RouteTarget> Targets, Dictionary<string, object?> Decision, InteractionContext? Context) Plan(ChatOptions? options)
+    private (RouteTarget[] Targets, Dictionary<string, object?> Decision, InteractionContext? Context) Plan(ChatOptions? options)
     {
         var context = InteractionContext.Get(options);
         string? user = options?.AdditionalProperties?.TryGetValue("user", out var u) == true ? u as string : null;
@@ -155,34 +163,15 @@ public sealed class RouteChatClient : IChatClient
                 && TrafficSplit.ChoosesCanary(split, _route.Name, context?.KeyId, user, _random);
         }
 
-        var targets = new List<RouteTarget>();
-        void Add(RouteTarget target)
-        {
-            if (!targets.Exists(t => t.Alias == target.Alias))
-            {
-                targets.Add(target);
-            }
-        }
-
-        if (canary)
-        {
-            Add(_route.Canary!);
-        }
-
-        Add(_route.Primary);
-        foreach (var fallback in _route.Fallbacks)
-        {
-            Add(fallback);
-        }
-
-        var decision = new Dictionary<string, object?>
+        // Sized for the target Begin adds, so the dictionary is not grown on every request.
+        var decision = new Dictionary<string, object?>(capacity: 4)
         {
             ["route"] = _route.Name,
             ["canary"] = canary,
             ["attempts"] = new List<Dictionary<string, object?>>(),
         };
         context?.Metadata[MetadataKey] = decision;
-        return (targets, decision, context);
+        return (canary ? _canaryTargets : _targets, decision, context);
     }
 
     private static void Begin(Dictionary<string, object?> decision, InteractionContext? context, RouteTarget target)

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Polly;
@@ -68,6 +69,13 @@ public sealed class OpenAICompatibleChatClient : IChatClient
         var (response, attempts) = await SendAsync(request, stream: false, cancellationToken);
         using (response)
         {
+            if (response.IsSuccessStatusCode && IsUtf8(response))
+            {
+                // The usual answer: parsed from its UTF-8 bytes, without a string of the body first.
+                var bytes = await ReadBodyAsync(response, static (content, token) => content.ReadAsByteArrayAsync(token), cancellationToken);
+                return OpenAIResponseMapping.ToChatResponse(ParseCompletion(bytes, MediaType(response)));
+            }
+
             var body = await ReadBodyAsync(response, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
@@ -265,13 +273,16 @@ public sealed class OpenAICompatibleChatClient : IChatClient
         _ => false,
     };
 
-    private async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ReadBodyAsync(response, static (content, token) => content.ReadAsStringAsync(token), cancellationToken);
+
+    private async Task<T> ReadBodyAsync<T>(HttpResponseMessage response, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         using var idle = new CancellationTokenSource(_idleTimeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         try
         {
-            return await response.Content.ReadAsStringAsync(linked.Token);
+            return await read(response.Content, linked.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && idle.IsCancellationRequested)
         {
@@ -326,6 +337,36 @@ public sealed class OpenAICompatibleChatClient : IChatClient
 
         return chunk ?? throw _errors.UnreadableBody("a null chunk", "text/event-stream", null);
     }
+
+    private ChatCompletionResponse ParseCompletion(byte[] bytes, string? mediaType)
+    {
+        // A byte order mark is not JSON; reading the body as text dropped it, so it is dropped here too.
+        var body = bytes.AsSpan();
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+        try
+        {
+            var completion = JsonSerializer.Deserialize(body, OpenAIJsonContext.Default.ChatCompletionResponse);
+            if (completion is not null && (completion.Choices.Count > 0 || completion.Id is not null))
+            {
+                return completion;
+            }
+        }
+        catch (JsonException)
+        {
+            // Reported below from the text, as for a body read as text.
+        }
+
+        return ParseCompletion(Encoding.UTF8.GetString(body), mediaType);
+    }
+
+    // JSON is UTF-8 (RFC 8259); a body that names another charset is read as text in it instead.
+    private static bool IsUtf8(HttpResponseMessage response) =>
+        response.Content.Headers.ContentType?.CharSet is not { Length: > 0 } charset
+        || charset.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+        || charset.Trim('"').Equals("utf8", StringComparison.OrdinalIgnoreCase);
 
     private ChatCompletionResponse ParseCompletion(string body, string? mediaType)
     {
