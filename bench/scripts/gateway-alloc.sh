@@ -27,7 +27,7 @@ work="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-wait_for() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+. "$root/bench/scripts/gateway-common.sh"
 
 taskset -c 1 dotnet "$mock" "$mock_port" & pids+=($!)
 wait_for "http://127.0.0.1:$mock_port/v1/models"
@@ -35,18 +35,8 @@ body='{"model":"support","messages":[{"role":"user","content":"Hello! Where can 
 
 for variant in tailor tailor-moderation; do
   dir="$work/$variant"; mkdir -p "$dir"
-  cat > "$dir/tailor.yaml" <<YAML
-name: bench
-models:
-  upstream:
-    provider: openai-compatible
-    base_url: http://127.0.0.1:$mock_port/v1
-    model: mock-model
-    options: {max_retries: 0, timeout: 30s}
-routes:
-  support: upstream
-YAML
-  if [ "$variant" = tailor-moderation ]; then printf 'moderation:\n  classifiers:\n    - type: detectors\n    - type: local\n' >> "$dir/tailor.yaml"; fi
+  moderation=0; [ "$variant" = tailor-moderation ] && moderation=1
+  write_spec "$dir" "$moderation"
   key="$(dotnet "$cli" keys create --name bench --project "$dir" 2>/dev/null)"
   # The serve settings set here, so the gateway does not start itself over (the probe attaches to the process id).
   DOTNET_TieredPGO=1 DOTNET_TC_CallCountThreshold=30 taskset -c 0 dotnet "$cli" serve --project "$dir" \

@@ -40,23 +40,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work" "/dev/shm/tailor-bench-$$"; }
 trap cleanup EXIT
 
-wait_for() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
-
-write_spec() { # $1 = project directory; $2 = moderation on (1) or off (0); $3 = store path
-  cat > "$1/tailor.yaml" <<YAML
-name: bench
-models:
-  upstream:
-    provider: openai-compatible
-    base_url: http://127.0.0.1:$mock_port/v1
-    model: mock-model
-    options: {max_retries: 0, timeout: 30s}
-routes:
-  support: upstream
-store: {provider: sqlite, path: $3}
-YAML
-  if [ "$2" = 1 ]; then printf 'moderation:\n  classifiers:\n    - type: detectors\n    - type: local\n' >> "$1/tailor.yaml"; fi
-}
+. "$root/bench/scripts/gateway-common.sh"
 
 # The targets, in the order each round measures them: name, URL, headers ("a: b|c: d"), body.
 names=() urls=() headers=() bodies=()
