@@ -1,8 +1,7 @@
-using System.Buffers;
 using System.Collections;
-using System.Text;
 using System.Text.Json;
 using Tailor.Moderation;
+using Tailor.Text;
 
 namespace Tailor.Chat;
 
@@ -17,28 +16,17 @@ namespace Tailor.Chat;
 /// </remarks>
 internal static class InteractionMetadataJson
 {
-    // One buffer per thread: the text is copied out before the buffer is used again.
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    private const int KeptBufferBytes = 64 * 1024;
-
-    public static string Write(IEnumerable<KeyValuePair<string, object?>> metadata, JsonSerializerOptions options)
-    {
-        var buffer = t_buffer is { Capacity: <= KeptBufferBytes } kept ? kept : t_buffer = new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, Indented = false }))
+    public static string Write(IEnumerable<KeyValuePair<string, object?>> metadata, JsonSerializerOptions options) =>
+        JsonText.Write((metadata, options), new JsonWriterOptions { Encoder = options.Encoder, Indented = false }, static (writer, state) =>
         {
             writer.WriteStartObject();
-            foreach (var (key, value) in metadata)
+            foreach (var (key, value) in state.metadata)
             {
                 writer.WritePropertyName(key);
-                WriteValue(writer, value, options);
+                WriteValue(writer, value, state.options);
             }
             writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        });
 
     private static void WriteValue(Utf8JsonWriter writer, object? value, JsonSerializerOptions options)
     {

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Tailor.Text;
 
 namespace Tailor.Store;
 
@@ -49,10 +49,8 @@ public static class InteractionJson
             return null;
         }
 
-        // Written once per request: into a buffer kept per thread, without a dictionary of the fields first.
-        var buffer = t_optionsBuffer ??= new ArrayBufferWriter<byte>(256);
-        buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Written once per request, without a dictionary of the fields first.
+        return JsonText.Write(options, default, static (writer, options) =>
         {
             writer.WriteStartObject();
             Write(writer, "model", options.ModelId);
@@ -86,19 +84,8 @@ public static class InteractionJson
                 writer.WriteEndArray();
             }
             writer.WriteEndObject();
-        }
-        string text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        if (buffer.Capacity > KeptOptionsBufferBytes)
-        {
-            t_optionsBuffer = null; // a request with thousands of tools does not keep its buffer for the thread's lifetime
-        }
-        return text;
+        });
     }
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_optionsBuffer;
-
-    private const int KeptOptionsBufferBytes = 16 * 1024;
 
     private static void Write(Utf8JsonWriter writer, string name, string? value)
     {

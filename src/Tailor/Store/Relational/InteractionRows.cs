@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Extensions.AI;
 
 namespace Tailor.Store.Relational;
 
@@ -41,30 +42,54 @@ internal static class InteractionRows
     /// <summary>Binds <see cref="Insert"/>'s parameters; a command bound before keeps its parameter objects.</summary>
     public static void BindInsert(DbCommand command, Interaction interaction)
     {
-        var p = new ParameterBinder(command);
-        p.Bind("@id", interaction.Id);
-        p.Bind("@started", interaction.StartedAt.ToUnixTimeMilliseconds());
-        p.Bind("@completed", interaction.CompletedAt?.ToUnixTimeMilliseconds());
-        p.Bind("@source", interaction.Source);
-        p.Bind("@route", interaction.Route);
-        p.Bind("@provider", interaction.Provider);
-        p.Bind("@model", interaction.ModelId);
-        p.Bind("@prompt_id", interaction.PromptId);
-        p.Bind("@prompt_version", interaction.PromptVersion);
-        p.Bind("@key_id", interaction.KeyId);
-        p.Bind("@session", interaction.SessionId);
-        p.Bind("@request", InteractionJson.SerializeMessages(interaction.Request, compact: true));
-        p.Bind("@options", interaction.RequestOptionsJson);
-        p.Bind("@response", InteractionJson.SerializeMessages(interaction.Response, compact: true));
-        p.Bind("@finish", interaction.FinishReason);
-        p.Bind("@in", interaction.InputTokens);
-        p.Bind("@out", interaction.OutputTokens);
-        p.Bind("@streamed", interaction.Streamed);
-        p.Bind("@latency", interaction.LatencyMs);
-        p.Bind("@ttft", interaction.TimeToFirstTokenMs);
-        p.Bind("@status", StatusNames.ToName(interaction.Status));
-        p.Bind("@error", interaction.Error);
-        p.Bind("@metadata", interaction.MetadataJson);
+        var binder = new CommandRowBinder(command);
+        BindInsert(ref binder, interaction);
+    }
+
+    /// <summary>Binds <see cref="Insert"/>'s parameters, in the order they appear, through <paramref name="binder"/>.</summary>
+    public static void BindInsert<TBinder>(ref TBinder binder, Interaction interaction)
+        where TBinder : struct, IInteractionRowBinder
+    {
+        binder.Text("@id", interaction.Id);
+        binder.Integer("@started", interaction.StartedAt.ToUnixTimeMilliseconds());
+        binder.Integer("@completed", interaction.CompletedAt?.ToUnixTimeMilliseconds());
+        binder.Text("@source", interaction.Source);
+        binder.Text("@route", interaction.Route);
+        binder.Text("@provider", interaction.Provider);
+        binder.Text("@model", interaction.ModelId);
+        binder.Text("@prompt_id", interaction.PromptId);
+        binder.Text("@prompt_version", interaction.PromptVersion);
+        binder.Text("@key_id", interaction.KeyId);
+        binder.Text("@session", interaction.SessionId);
+        binder.Messages("@request", interaction.Request);
+        binder.Text("@options", interaction.RequestOptionsJson);
+        binder.Messages("@response", interaction.Response);
+        binder.Text("@finish", interaction.FinishReason);
+        binder.Integer("@in", interaction.InputTokens);
+        binder.Integer("@out", interaction.OutputTokens);
+        binder.Flag("@streamed", interaction.Streamed);
+        binder.Real("@latency", interaction.LatencyMs);
+        binder.Real("@ttft", interaction.TimeToFirstTokenMs);
+        binder.Text("@status", StatusNames.ToName(interaction.Status));
+        binder.Text("@error", interaction.Error);
+        binder.Text("@metadata", interaction.MetadataJson);
+    }
+
+    // The command path: every value as a parameter object, the messages as their compact JSON text.
+    private struct CommandRowBinder(DbCommand command) : IInteractionRowBinder
+    {
+        private ParameterBinder _parameters = new(command);
+
+        public void Text(string name, string? value) => _parameters.Bind(name, value);
+
+        public void Integer(string name, long? value) => _parameters.Bind(name, value);
+
+        public void Real(string name, double? value) => _parameters.Bind(name, value);
+
+        public void Flag(string name, bool value) => _parameters.Bind(name, value);
+
+        public void Messages(string name, IReadOnlyList<ChatMessage> messages) =>
+            _parameters.Bind(name, InteractionJson.SerializeMessages(messages, compact: true));
     }
 
     /// <summary>Binds <see cref="InsertPrompt"/>'s parameters; a command bound before keeps its parameter objects.</summary>
