@@ -122,6 +122,7 @@ public sealed class GatewayFallbackTests
         Assert.Equal(InteractionStatus.Error, record.Status);
         Assert.Equal("backup", GatewayApiTests.Routing(record).GetProperty("target").GetString());
         Assert.Single(GatewayApiTests.Routing(record).GetProperty("attempts").EnumerateArray());
+        Assert.Equal("small-model", record.ModelId); // the last model tried, not the route's name
     }
 
     [Fact]

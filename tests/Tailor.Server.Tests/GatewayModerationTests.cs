@@ -60,6 +60,9 @@ public sealed class GatewayModerationTests
         var record = await RecordOf(gw, response);
         Assert.Contains("moderation.input", record.MetadataJson, StringComparison.Ordinal);
         Assert.Contains("prompt_attack", record.MetadataJson, StringComparison.Ordinal);
+        // No model answered: the log names the model the route chose, not the route's public name.
+        Assert.Equal("big-model", record.ModelId);
+        Assert.Equal("support", record.Route);
     }
 
     [Fact]

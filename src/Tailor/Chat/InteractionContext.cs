@@ -25,6 +25,9 @@ public sealed class InteractionContext
     public string? Source { get; set; }
     public string? Route { get; set; }
     public string? Provider { get; set; }
+
+    /// <summary>The model a router chose, recorded when the answer names none (the request's own model name otherwise).</summary>
+    public string? ModelId { get; set; }
     public string? KeyId { get; set; }
     public string? SessionId { get; set; }
 

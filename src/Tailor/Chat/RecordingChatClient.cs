@@ -171,7 +171,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
             Source = context.Source ?? Source,
             Route = context.Route ?? Route,
             Provider = context.Provider ?? Provider,
-            ModelId = response?.ModelId ?? options?.ModelId,
+            ModelId = response?.ModelId ?? context.ModelId ?? options?.ModelId,
             PromptId = prompt?.Id,
             PromptVersion = prompt?.Version,
             PromptText = prompt?.Text,

@@ -178,6 +178,7 @@ public sealed class RouteChatClient : IChatClient
     {
         decision["target"] = target.Alias;
         context?.Provider = target.Provider;
+        context?.ModelId = target.ModelId;
     }
 
     private void Failed(Dictionary<string, object?> decision, RouteTarget failed, RouteTarget next, Exception error)

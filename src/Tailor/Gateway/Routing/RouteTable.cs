@@ -46,7 +46,7 @@ public sealed class RouteTable : IDisposable
                         : throw new ArgumentException($"route names model alias '{alias}', which the spec does not define", nameof(spec));
                     var client = createPipeline(model);
                     clients.Add(client);
-                    target = new RouteTarget(alias, model.Provider, client);
+                    target = new RouteTarget(alias, model.Provider, client, model.Model ?? alias);
                     targets[alias] = target;
                 }
 

@@ -51,6 +51,7 @@ public sealed class ShadowRunner
             Source = "gateway-shadow",
             Route = route,
             Provider = target.Provider,
+            ModelId = target.ModelId,
             KeyId = served?.KeyId,
             SessionId = served?.SessionId,
         };
