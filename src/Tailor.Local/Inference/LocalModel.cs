@@ -30,7 +30,12 @@ public sealed class LocalModel : IDisposable
         Info = info;
         LoadTime = loadTime;
         ModelId = string.IsNullOrWhiteSpace(info.Name) ? System.IO.Path.GetFileNameWithoutExtension(path) : info.Name;
-        ChatTemplate = handle.GetTemplate(strict: false);
+        // Not SafeLlamaModelHandle.GetTemplate: it finds the terminator with a vectorised search over a 2 GiB span, whose
+        // first load can run past the string into an unmapped page (an access violation that killed a test host).
+        unsafe
+        {
+            ChatTemplate = NativeInterop.Utf8(NativeInterop.llama_model_chat_template(handle.DangerousGetHandle(), null));
+        }
         _controlTexts = new Lazy<string[]>(ReadControlTexts);
     }
 

@@ -26,6 +26,7 @@ internal static class NativeAbiCheck
         [
             "llama_model_load_from_file", "llama_model_save_to_file", "llama_model_default_params", "llama_context_default_params",
             "llama_init_from_model", "llama_decode", "llama_tokenize", "llama_token_to_piece", "llama_vocab_is_eog", "llama_vocab_n_tokens", "llama_vocab_get_attr", "llama_vocab_get_text",
+            "llama_model_chat_template",
             "llama_chat_apply_template", "llama_adapter_lora_init", "llama_set_adapters_lora", "llama_get_memory",
             "llama_memory_seq_rm", "llama_sampler_chain_init", "llama_sampler_sample", "llama_log_set", "llama_print_system_info",
         ],

@@ -49,6 +49,10 @@ internal static unsafe partial class NativeInterop
     [LibraryImport(Llama)]
     internal static partial nint llama_vocab_get_text(nint vocab, int token);
 
+    /// <summary>The model's chat template named <paramref name="name"/> (null: the default), owned by the model; null when it has none.</summary>
+    [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial byte* llama_model_chat_template(nint model, string? name);
+
     /// <summary>Loads a LoRA adapter for <paramref name="model"/>; null when the file is not a compatible adapter.</summary>
     [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint llama_adapter_lora_init(nint model, string path);
