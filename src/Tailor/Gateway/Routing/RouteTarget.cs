@@ -7,4 +7,4 @@ namespace Tailor.Gateway.Routing;
 /// it asks its provider for (recorded when an answer names no model, as a refusal made before any model was called).
 /// </summary>
 /// <remarks>Immutable; the client is shared by every request and must be thread-safe (all pipelines are).</remarks>
-public sealed record RouteTarget(string Alias, string Provider, IChatClient Client, string? ModelId = null);
+public sealed record RouteTarget(string Alias, string Provider, IChatClient Client, string ModelId);
