@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 using Tailor.Store;
+using Tailor.Store.Relational;
 using Tailor.Store.Sqlite;
 
 namespace Tailor.Tests.Store;
@@ -134,6 +135,88 @@ public sealed class SqliteInteractionStoreTests : IDisposable
         Assert.Equal(2, await store.CountAsync(new InteractionQuery { Route = "baseline" }));
         Assert.Equal(3, await store.CountAsync());
         Assert.Equal(["01C"], await store.QueryAsync(new InteractionQuery { Limit = 1 }).Select(i => i.Id).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData("window", "COVERING INDEX ix_interactions_started_filters")]
+    [InlineData("errors", "INDEX ix_interactions_unsettled")]
+    [InlineData("id", "INDEX sqlite_autoindex_interactions_1")]
+    [InlineData("route tail", "INDEX sqlite_autoindex_interactions_1")]
+    [InlineData("prune", "INDEX ix_interactions_started_filters (started_at_ms<?)")]
+    [InlineData("prune feedback", "INDEX ix_interactions_started_filters (started_at_ms<?)")]
+    public async Task The_log_queries_are_answered_from_indexes(string shape, string index)
+    {
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        var (sql, query) = shape switch
+        {
+            // A monitoring count over a window, every filter the log has: read from the index alone.
+            "window" => ("SELECT COUNT(*) FROM interactions i {0}", new InteractionQuery
+            {
+                Since = at, Until = at.AddHours(1), Source = "gateway", Route = "support", ModelId = "m", KeyId = "k", Status = InteractionStatus.Ok,
+            }),
+            // The errors of a gateway whose answers are almost all fine: found without walking the log.
+            "errors" => (InteractionRows.Select + " {0} ORDER BY i.id DESC LIMIT 20", new InteractionQuery { Status = InteractionStatus.Error }),
+            "id" => (InteractionRows.Select + " WHERE i.id = '01A'{0}", new InteractionQuery()),
+            // The newest interactions of a busy route: read newest first, not all of the route sorted.
+            "route tail" => (InteractionRows.Select + " {0} ORDER BY i.id DESC LIMIT 20", new InteractionQuery { Route = "support" }),
+            "prune" => (InteractionRows.Prune + "{0}", new InteractionQuery()),
+            _ => (InteractionRows.PruneFeedback + "{0}", new InteractionQuery()),
+        };
+        var (where, parameters) = InteractionRows.Filter(query);
+        await using (SqliteInteractionStore.Open(DbPath)) { }
+        await using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        await connection.OpenAsync();
+        using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, where);
+        foreach (var (name, value) in parameters.Append(("@cutoff", 0L)).Where(p => explain.CommandText.Contains(p.Item1, StringComparison.Ordinal)))
+        {
+            explain.Parameters.AddWithValue(name, value);
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains(index, StringComparison.Ordinal));
+        if (shape is "window" or "route tail")
+        {
+            Assert.DoesNotContain(plan, step => step.StartsWith("USE TEMP B-TREE", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_log_made_before_the_indexes_were_merged_is_upgraded_in_place_with_its_records()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var old = connection.CreateCommand();
+            old.CommandText = "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT;"
+                + string.Concat(SqliteMigrations.All.Where(m => m.Version <= 4).Select(m => $"{m.Sql};INSERT INTO schema_migrations VALUES ({m.Version}, '{m.Name}', 0);"))
+                + """
+                INSERT INTO interactions (id, started_at_ms, source, route, request_json, response_json, streamed, status)
+                VALUES ('01OLD', 1000, 'gateway', 'support', '[]', '[]', 0, 'error');
+                """;
+            await old.ExecuteNonQueryAsync();
+        }
+
+        await using (var store = SqliteInteractionStore.Open(DbPath))
+        {
+            Assert.Equal(["01OLD"], await store.QueryAsync(new InteractionQuery { Status = InteractionStatus.Error, Route = "support" }).Select(i => i.Id).ToListAsync());
+            Assert.Equal(1, await store.PruneAsync(DateTimeOffset.FromUnixTimeMilliseconds(2000)));
+        }
+
+        await using var check = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        await check.OpenAsync();
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'interactions' ORDER BY name)";
+        Assert.Equal("ix_interactions_session,ix_interactions_started_filters,ix_interactions_unsettled,sqlite_autoindex_interactions_1", (string?)await indexes.ExecuteScalarAsync());
     }
 
     [Fact]

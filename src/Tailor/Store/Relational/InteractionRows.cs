@@ -31,6 +31,12 @@ internal static class InteractionRows
         WHERE id = @key_id
         """;
 
+    /// <summary>Retention: the feedback of interactions started before <c>@cutoff</c>, then the interactions.</summary>
+    public const string PruneFeedback = "DELETE FROM feedback WHERE interaction_id IN (SELECT id FROM interactions WHERE started_at_ms < @cutoff)";
+
+    /// <inheritdoc cref="PruneFeedback"/>
+    public const string Prune = "DELETE FROM interactions WHERE started_at_ms < @cutoff";
+
     public const string Select = """
         SELECT i.id, i.started_at_ms, i.completed_at_ms, i.source, i.route, i.provider, i.model_id, i.prompt_id,
                i.prompt_version, i.key_id, i.session_id, i.request_json, i.options_json, i.response_json,
@@ -168,6 +174,11 @@ internal static class InteractionRows
         Where("i.route = @route", "@route", query.Route);
         Where("i.session_id = @session", "@session", query.SessionId);
         Where("i.status = @status", "@status", query.Status is { } s ? StatusNames.ToName(s) : null);
+        if (query.Status is { } wanted && wanted != InteractionStatus.Ok)
+        {
+            // Spelled as the SQLite store's partial index on the rare statuses says, so the planner may use it.
+            clauses.Add($"i.status <> '{StatusNames.ToName(InteractionStatus.Ok)}'");
+        }
         Where("i.key_id = @key_id", "@key_id", query.KeyId);
         Where("i.model_id = @model_id", "@model_id", query.ModelId);
         Where("EXISTS (SELECT 1 FROM feedback f WHERE f.interaction_id = i.id AND f.thumbs = @thumbs)", "@thumbs", query.FeedbackThumbs);

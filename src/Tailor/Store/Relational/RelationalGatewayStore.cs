@@ -99,8 +99,8 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
         await GuardAsync(() => WriteAsync(async (connection, tx, ct) =>
         {
             void Bind(DbCommand c) => InteractionRows.Add(c, "@cutoff", cutoff.ToUnixTimeMilliseconds());
-            await ExecuteAsync(connection, tx, "DELETE FROM feedback WHERE interaction_id IN (SELECT id FROM interactions WHERE started_at_ms < @cutoff)", Bind, ct).ConfigureAwait(false);
-            deleted = await ExecuteAsync(connection, tx, "DELETE FROM interactions WHERE started_at_ms < @cutoff", Bind, ct).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, InteractionRows.PruneFeedback, Bind, ct).ConfigureAwait(false);
+            deleted = await ExecuteAsync(connection, tx, InteractionRows.Prune, Bind, ct).ConfigureAwait(false);
         }, cancellationToken)).ConfigureAwait(false);
         return deleted;
     }
