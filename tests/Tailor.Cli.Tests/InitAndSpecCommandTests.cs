@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Tailor.Store;
+using Tailor.Store.Sqlite;
+using Tailor.Testing;
 
 namespace Tailor.Cli.Tests;
 
@@ -22,6 +25,25 @@ public sealed class InitAndSpecCommandTests : IDisposable
         Assert.Contains("name: demo-app", File.ReadAllText(_cli.PathOf("demo-app", "tailor.yaml")), StringComparison.Ordinal);
         Assert.Equal(0, check.ExitCode);
         Assert.Contains("tailor.yaml is valid", check.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_new_project_keeps_the_personal_data_its_policy_redacts_out_of_its_log()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync(TestContext.Current.CancellationToken);
+        await _cli.RunAsync("init", "shop");
+        string spec = _cli.PathOf("shop", "tailor.yaml");
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("http://localhost:11434/v1", $"{server.BaseUrl}", StringComparison.Ordinal));
+
+        var ask = await _cli.RunInAsync(_cli.PathOf("shop"), "ask", "My card is 4111 1111 1111 1111, why was I charged twice?");
+
+        Assert.True(ask.ExitCode == 0, ask.ToString());
+        Assert.DoesNotContain("4111", Assert.Single(server.Requests).Messages[^1].GetProperty("content").GetString(), StringComparison.Ordinal);
+        await using var store = SqliteInteractionStore.Open(_cli.PathOf("shop", ".tailor", "tailor.db"));
+        var record = await store.QueryAsync(new InteractionQuery()).SingleAsync();
+        string logged = Assert.Single(record.Request).Text;
+        Assert.DoesNotContain("4111", logged, StringComparison.Ordinal);
+        Assert.Contains("why was I charged twice?", logged, StringComparison.Ordinal);
     }
 
     [Fact]
