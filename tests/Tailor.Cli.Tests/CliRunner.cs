@@ -49,6 +49,21 @@ internal sealed class CliRunner : IDisposable
 
     public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync("", null, args);
 
+    /// <summary>Starts a command that runs until <paramref name="stop"/> fires (a follow); its output can be read meanwhile.</summary>
+    public (Task<int> Exit, TestConsole Out) Start(CancellationToken stop, params string[] args)
+    {
+        var output = new TestConsole().Width(200);
+        var env = new CliEnvironment
+        {
+            Out = output,
+            Error = new TestConsole().Width(200),
+            In = new StringReader(""),
+            WorkingDirectory = Directory,
+            GetEnvironmentVariable = name => _variables.GetValueOrDefault(name),
+        };
+        return (Task.Run(() => TailorCli.RunAsync(args, env, stop)), output);
+    }
+
     public Task<CliResult> RunInAsync(string workingDirectory, params string[] args) => RunWithInputAsync("", workingDirectory, args);
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);

@@ -146,6 +146,39 @@ public sealed class GatewayCommandTests : IDisposable
         Assert.Equal(2, await reopened.CountAsync());
     }
 
+    [Fact]
+    public async Task Logs_tail_follow_prints_a_long_request_that_ends_after_newer_ones_were_printed()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var store = SqliteInteractionStore.Open(DbPath);
+        await store.RecordAsync(Interaction("01B0000000000000000000000B", now.AddSeconds(-5), "a quick question"));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var (exit, output) = _cli.Start(stop.Token, "logs", "tail", "-f");
+
+        await WaitForAsync(() => output.Output.Contains("01B0000000000000000000000B", StringComparison.Ordinal));
+        await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken); // past the follow's first look
+        // A stream that began before the quick request and ends now: its id, taken when it began, sorts before the
+        // one already printed.
+        await store.RecordAsync(Interaction("01A0000000000000000000000A", now.AddSeconds(-60), "a long streamed question"));
+        await store.RecordAsync(Interaction("01C0000000000000000000000C", now, "a new question"));
+        await WaitForAsync(() => output.Output.Contains("01A0000000000000000000000A", StringComparison.Ordinal) && output.Output.Contains("01C0000000000000000000000C", StringComparison.Ordinal));
+        await stop.CancelAsync();
+
+        Assert.Equal(ExitCodes.Ok, await exit);
+        string printed = output.Output;
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(printed, "01B0000000000000000000000B"));
+        Assert.True(printed.IndexOf("01A0000000000000000000000A", StringComparison.Ordinal) < printed.IndexOf("01C0000000000000000000000C", StringComparison.Ordinal), printed);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 300 && !condition(); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.True(condition(), "the followed log never showed what was written");
+    }
+
     private static Interaction Interaction(string id, DateTimeOffset at, string question) => new()
     {
         Id = id,

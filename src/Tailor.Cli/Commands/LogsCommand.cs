@@ -10,6 +10,9 @@ namespace Tailor.Cli.Commands;
 /// <summary><c>tailor logs tail|show|prune</c>: read the interaction log the gateway (and ask, chat) wrote, and apply retention.</summary>
 internal static class LogsCommand
 {
+    /// <summary>How many of the newest interactions <c>logs tail --follow</c> reads each second to find the new ones.</summary>
+    private const int FollowWindow = 1000;
+
     public static Command Create(CliEnvironment env)
     {
         var command = new Command("logs", "The interaction log: recent exchanges, one in full, retention");
@@ -51,14 +54,21 @@ internal static class LogsCommand
                 Limit = lines,
             };
             bool asJson = parse.GetValue(json);
-            string? last = null;
             foreach (var interaction in (await store.QueryAsync(query, ct).ToListAsync(ct)).AsEnumerable().Reverse())
             {
                 Print(env, interaction, asJson);
-                last = interaction.Id;
             }
 
-            while (parse.GetValue(follow) && !ct.IsCancellationRequested)
+            if (!parse.GetValue(follow))
+            {
+                return ExitCodes.Ok;
+            }
+
+            // What is new is what the newest window did not hold a second ago: a record is written when its request
+            // ends, so a long stream lands behind requests that started after it and ended before it.
+            var followed = query with { Limit = FollowWindow };
+            var seen = await store.QueryAsync(followed, ct).Select(i => i.Id).ToHashSetAsync(StringComparer.Ordinal, ct);
+            while (!ct.IsCancellationRequested)
             {
                 try
                 {
@@ -69,13 +79,12 @@ internal static class LogsCommand
                     break;
                 }
 
-                // ULIDs sort by time: anything after the last id printed is new.
-                var fresh = await store.QueryAsync(query with { Limit = 1000 }, ct).TakeWhile(i => last is null || string.CompareOrdinal(i.Id, last) > 0).ToListAsync(ct);
-                foreach (var interaction in fresh.AsEnumerable().Reverse())
+                var window = await store.QueryAsync(followed, ct).ToListAsync(ct);
+                foreach (var interaction in window.Where(i => !seen.Contains(i.Id)).Reverse())
                 {
                     Print(env, interaction, asJson);
-                    last = interaction.Id;
                 }
+                seen = window.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
             }
 
             return ExitCodes.Ok;

@@ -35,7 +35,7 @@ public interface IInteractionStore : IInteractionSink, IAsyncDisposable
 {
     Task<Interaction?> GetAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Interactions matching <paramref name="query"/>, newest first.</summary>
+    /// <summary>Interactions matching <paramref name="query"/>, newest first (by start time, then id).</summary>
     IAsyncEnumerable<Interaction> QueryAsync(InteractionQuery query, CancellationToken cancellationToken = default);
 
     Task<long> CountAsync(InteractionQuery? query = null, CancellationToken cancellationToken = default);

@@ -31,6 +31,12 @@ internal static class InteractionRows
         WHERE id = @key_id
         """;
 
+    /// <summary>
+    /// The order of queries: by start time, as the indexes on time keep it (a scan for the newest stops after the
+    /// limit), then by id among those that started in the same millisecond.
+    /// </summary>
+    public const string NewestFirst = "ORDER BY i.started_at_ms DESC, i.id DESC";
+
     /// <summary>Retention: the feedback of interactions started before <c>@cutoff</c>, then the interactions.</summary>
     public const string PruneFeedback = "DELETE FROM feedback WHERE interaction_id IN (SELECT id FROM interactions WHERE started_at_ms < @cutoff)";
 

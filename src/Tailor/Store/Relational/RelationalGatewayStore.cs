@@ -84,7 +84,7 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
         ArgumentNullException.ThrowIfNull(query);
         var (where, parameters) = InteractionRows.Filter(query);
         parameters.Add(("@limit", query.Limit));
-        return ReadAsync($"{InteractionRows.Select} {where} ORDER BY i.id DESC LIMIT @limit", parameters, InteractionRows.Read, cancellationToken);
+        return ReadAsync($"{InteractionRows.Select} {where} {InteractionRows.NewestFirst} LIMIT @limit", parameters, InteractionRows.Read, cancellationToken);
     }
 
     public Task<long> CountAsync(InteractionQuery? query = null, CancellationToken cancellationToken = default)

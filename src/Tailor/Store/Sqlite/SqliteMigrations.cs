@@ -237,8 +237,8 @@ internal static class SqliteMigrations
         // Every SQLite index costs its own pages in each commit of the gateway's log (an index leaf that fills is
         // balanced with its siblings, even when its keys only append), and five of them took ~15% of a moderated
         // gateway's throughput (bench/results/gateway.md). One index leading with the time covers the filters of any
-        // windowed query (counts, retention, export); the id index orders the newest-first tails; the rare statuses
-        // keep an index of their own that a healthy gateway never writes.
+        // windowed query (counts, retention, export) and gives the newest-first order; the rare statuses keep an index of
+        // their own that a healthy gateway never writes.
         (5, "leaner interaction indexes", """
             DROP INDEX ix_interactions_started;
             DROP INDEX ix_interactions_route_started;
@@ -247,6 +247,11 @@ internal static class SqliteMigrations
             DROP INDEX ix_interactions_status_started;
             CREATE INDEX ix_interactions_started_filters ON interactions (started_at_ms, source, route, model_id, status, key_id);
             CREATE INDEX ix_interactions_unsettled ON interactions (status, started_at_ms) WHERE status <> 'ok';
+            """),
+        // A key is what a private beta's questions are about (who did this, who used how much), and a key may have no
+        // recent traffic: its newest interactions and its counts over a window come from an index of its own.
+        (6, "interactions by key", """
+            CREATE INDEX ix_interactions_key_started ON interactions (key_id, started_at_ms) WHERE key_id IS NOT NULL;
             """),
     ];
 
