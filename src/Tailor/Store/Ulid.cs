@@ -4,7 +4,7 @@ namespace Tailor.Store;
 
 /// <summary>
 /// Makes ULIDs: 48-bit millisecond time + 80 random bits, Crockford base32, 26 characters.
-/// They sort by creation time, so the interaction log reads in order without a second index.
+/// They sort by creation time, so ids from one generator name records in the order they were made.
 /// </summary>
 /// <remarks>Thread-safe. Ids made within the same millisecond by one generator stay strictly increasing.</remarks>
 public sealed class UlidGenerator
