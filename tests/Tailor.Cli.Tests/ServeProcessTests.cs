@@ -45,7 +45,7 @@ public sealed class ServeProcessTests : IDisposable
     public async Task Serve_starts_over_in_the_same_process_with_a_servers_jit_settings_and_answers()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the restart uses execve and /proc (Linux)");
-        var process = StartServe(tieredPgo: null, out var address);
+        var (process, address) = await StartServeAsync(tieredPgo: null);
 
         var environ = Environ(process);
         Assert.Contains("DOTNET_TieredPGO=1", environ, StringComparer.Ordinal);
@@ -60,7 +60,7 @@ public sealed class ServeProcessTests : IDisposable
     public async Task A_value_the_user_set_is_kept()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the environment is read from /proc (Linux)");
-        var process = StartServe(tieredPgo: "0", out var address);
+        var (process, address) = await StartServeAsync(tieredPgo: "0");
 
         var environ = Environ(process);
         Assert.Contains("DOTNET_TieredPGO=0", environ, StringComparer.Ordinal);
@@ -79,7 +79,7 @@ public sealed class ServeProcessTests : IDisposable
         // every other time (and nearly always without the restart).
         for (int cycle = 0; cycle < 5; cycle++)
         {
-            var process = StartServe(tieredPgo: null, out _);
+            var (process, _) = await StartServeAsync(tieredPgo: null);
 
             await SignalAsync(process, SigTerm);
 
@@ -97,7 +97,7 @@ public sealed class ServeProcessTests : IDisposable
         Assert.Empty(ProcessRestart.ParseCommandLine([]));
     }
 
-    private Process StartServe(string? tieredPgo, out Uri address)
+    private async Task<(Process Process, Uri Address)> StartServeAsync(string? tieredPgo)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Tailor.Cli.dll"), "serve", "--url", "http://127.0.0.1:0", "--quiet" })
@@ -116,16 +116,15 @@ public sealed class ServeProcessTests : IDisposable
         _started.Add(process);
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
-        string? line = process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask()
-            .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        string? line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask()
+            .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         if (line is null || !line.StartsWith("listening on ", StringComparison.Ordinal))
         {
             process.Kill();
             throw new InvalidOperationException($"the gateway did not start: '{line}'");
         }
 
-        address = new Uri(line["listening on ".Length..].Trim());
-        return process;
+        return (process, new Uri(line["listening on ".Length..].Trim()));
     }
 
     // Both files are NUL-terminated strings, read the way the restart reads its own command line.
