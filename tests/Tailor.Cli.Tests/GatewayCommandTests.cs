@@ -147,6 +147,31 @@ public sealed class GatewayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Logs_tail_since_keeps_to_a_recent_window_and_refuses_a_bad_duration()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using (var store = SqliteInteractionStore.Open(DbPath))
+        {
+            await store.RecordBatchAsync(
+            [
+                Interaction("01A0000000000000000000000A", now.AddHours(-3), "an old question") with { KeyId = "k1" },
+                Interaction("01B0000000000000000000000B", now.AddMinutes(-2), "a recent question") with { KeyId = "k1" },
+                Interaction("01C0000000000000000000000C", now.AddMinutes(-1), "another key's question") with { KeyId = "k2" },
+            ]);
+        }
+
+        var recent = await _cli.RunAsync("logs", "tail", "--since", "1h", "--key", "k1");
+        var bad = await _cli.RunAsync("logs", "tail", "--since", "lately");
+
+        Assert.True(recent.ExitCode == 0, recent.ToString());
+        Assert.Contains("01B0000000000000000000000B", recent.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("01A0000000000000000000000A", recent.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("01C0000000000000000000000C", recent.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, bad.ExitCode);
+        Assert.Contains("--since: 'lately' is not a duration", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logs_tail_follow_prints_a_long_request_that_ends_after_newer_ones_were_printed()
     {
         var now = DateTimeOffset.UtcNow;

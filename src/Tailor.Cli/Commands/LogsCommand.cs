@@ -29,9 +29,10 @@ internal static class LogsCommand
         var route = new Option<string?>("--route") { Description = "Only this route (or model alias)" };
         var key = new Option<string?>("--key") { Description = "Only this API key id" };
         var status = new Option<InteractionStatus?>("--status") { Description = "Only Ok, Error or Cancelled" };
+        var since = new Option<string?>("--since") { Description = "Only interactions started within this long ago: 15m, 12h, 7d" };
         var json = new Option<bool>("--json") { Description = "One JSON object per line" };
         var command = new Command("tail", "Print the most recent interactions, oldest first");
-        foreach (var option in new Option[] { count, follow, route, key, status, json })
+        foreach (var option in new Option[] { count, follow, route, key, status, since, json })
         {
             command.Options.Add(option);
         }
@@ -51,6 +52,7 @@ internal static class LogsCommand
                 Route = parse.GetValue(route),
                 KeyId = parse.GetValue(key),
                 Status = parse.GetValue(status),
+                Since = parse.GetValue(since) is { } ago ? env.TimeProvider.GetUtcNow() - CliDurations.Parse(ago, "--since") : null,
                 Limit = lines,
             };
             bool asJson = parse.GetValue(json);
