@@ -56,12 +56,15 @@ internal static class LogsCommand
                 Limit = lines,
             };
             bool asJson = parse.GetValue(json);
-            foreach (var interaction in (await store.QueryAsync(query, ct).ToListAsync(ct)).AsEnumerable().Reverse())
+            bool following = parse.GetValue(follow);
+            // A follow reads its first window in the same query: the lines printed are its newest.
+            var first = await store.QueryAsync(following ? query with { Limit = Math.Max(lines, FollowWindow) } : query, ct).ToListAsync(ct);
+            foreach (var interaction in first.Take(lines).Reverse())
             {
                 Print(env, interaction, asJson);
             }
 
-            if (!parse.GetValue(follow))
+            if (!following)
             {
                 return ExitCodes.Ok;
             }
@@ -69,7 +72,7 @@ internal static class LogsCommand
             // What is new is what the newest window did not hold a second ago: a record is written when its request
             // ends, so a long stream lands behind requests that started after it and ended before it.
             var followed = query with { Limit = FollowWindow };
-            var seen = await store.QueryAsync(followed, ct).Select(i => i.Id).ToHashSetAsync(StringComparer.Ordinal, ct);
+            var seen = first.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
             while (!ct.IsCancellationRequested)
             {
                 try

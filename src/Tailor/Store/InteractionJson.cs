@@ -40,17 +40,13 @@ public static class InteractionJson
     /// <summary>The options a caller set, as a small stable JSON object (null when none were set).</summary>
     public static string? SerializeOptions(ChatOptions? options)
     {
-        if (options is null
-            || (options.ModelId is null && options.Temperature is null && options.TopP is null && options.TopK is null
-                && options.MaxOutputTokens is null && options.Seed is null && options.FrequencyPenalty is null
-                && options.PresencePenalty is null && options.StopSequences is not { Count: > 0 }
-                && options.ResponseFormat is not ChatResponseFormatJson && options.Tools is not { Count: > 0 }))
+        if (options is null)
         {
             return null;
         }
 
-        // Written once per request, without a dictionary of the fields first.
-        return JsonText.Write(options, default, static (writer, options) =>
+        // Written once per request, without a dictionary of the fields first; an empty object means nothing was set.
+        string json = JsonText.Write(options, default, static (writer, options) =>
         {
             writer.WriteStartObject();
             Write(writer, "model", options.ModelId);
@@ -85,6 +81,7 @@ public static class InteractionJson
             }
             writer.WriteEndObject();
         });
+        return json.Length == 2 ? null : json;
     }
 
     private static void Write(Utf8JsonWriter writer, string name, string? value)
