@@ -23,6 +23,18 @@ public sealed class PostgresGatewayStoreTests : GatewayStoreContract
         }
     }
 
+    [Theory]
+    [InlineData("Host=db;Database=tailor", 32)]
+    [InlineData("Host=db;Database=tailor;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Database=tailor;maxautoprepare=5", 5)]
+    public void Statements_are_prepared_on_the_server_unless_the_connection_string_says_otherwise(string given, int expected)
+    {
+        // A pooler in transaction mode cannot keep prepared statements: its users turn them off, and that must hold.
+        var used = new NpgsqlConnectionStringBuilder(PostgresGatewayStore.DataSourceConnectionString(given));
+        Assert.Equal(expected, used.MaxAutoPrepare);
+        Assert.Equal("db", used.Host);
+    }
+
     [Fact]
     public async Task Instances_starting_together_migrate_once()
     {

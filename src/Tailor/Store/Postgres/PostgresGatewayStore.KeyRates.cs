@@ -28,8 +28,6 @@ public sealed partial class PostgresGatewayStore
 
     private long _prunedMinute;
 
-    private protected override string? KeyRateChargeSql => ChargeTokens;
-
     public async Task<KeyRateDecision> TryTakeRequestAsync(
         string keyId, DateTimeOffset at, int? requestsPerMinute, long? tokensPerMinute, CancellationToken cancellationToken = default)
     {

@@ -52,9 +52,9 @@ internal static class InteractionRows
         """;
 
     /// <summary>Binds <see cref="Insert"/>'s parameters; a command bound before keeps its parameter objects.</summary>
-    public static void BindInsert(DbCommand command, Interaction interaction)
+    public static void BindInsert(StatementParameters parameters, Interaction interaction)
     {
-        var binder = new CommandRowBinder(command);
+        var binder = new CommandRowBinder(parameters);
         BindInsert(ref binder, interaction);
     }
 
@@ -88,9 +88,9 @@ internal static class InteractionRows
     }
 
     // The command path: every value as a parameter object, the messages as their compact JSON text.
-    private struct CommandRowBinder(DbCommand command) : IInteractionRowBinder
+    private struct CommandRowBinder(StatementParameters parameters) : IInteractionRowBinder
     {
-        private ParameterBinder _parameters = new(command);
+        private ParameterBinder _parameters = new(parameters);
 
         public void Text(string name, string? value) => _parameters.Bind(name, value);
 
@@ -105,9 +105,9 @@ internal static class InteractionRows
     }
 
     /// <summary>Binds <see cref="InsertPrompt"/>'s parameters; a command bound before keeps its parameter objects.</summary>
-    public static void BindPrompt(DbCommand command, Interaction interaction)
+    public static void BindPrompt(StatementParameters parameters, Interaction interaction)
     {
-        var p = new ParameterBinder(command);
+        var p = new ParameterBinder(parameters);
         p.Bind("@version", interaction.PromptVersion);
         p.Bind("@prompt_id", interaction.PromptId ?? "");
         p.Bind("@text", interaction.PromptText);
@@ -115,18 +115,18 @@ internal static class InteractionRows
     }
 
     /// <summary>Binds <see cref="AddKeyUsage"/>'s parameters; a command bound before keeps its parameter objects.</summary>
-    public static void BindKeyUsage(DbCommand command, string keyId, long tokens, long atMs)
+    public static void BindKeyUsage(StatementParameters parameters, string keyId, long tokens, long atMs)
     {
-        var p = new ParameterBinder(command);
+        var p = new ParameterBinder(parameters);
         p.Bind("@tokens", tokens);
         p.Bind("@at", atMs);
         p.Bind("@key_id", keyId);
     }
 
     /// <summary>Binds a key-rate charge (<c>@key_id</c>, <c>@minute</c>, <c>@tokens</c>): the tokens go to the calendar minute of <paramref name="atMs"/>.</summary>
-    public static void BindKeyRate(DbCommand command, string keyId, long tokens, long atMs)
+    public static void BindKeyRate(StatementParameters parameters, string keyId, long tokens, long atMs)
     {
-        var p = new ParameterBinder(command);
+        var p = new ParameterBinder(parameters);
         p.Bind("@key_id", keyId);
         p.Bind("@minute", KeyRateWindow.MinuteOf(atMs));
         p.Bind("@tokens", tokens);
@@ -201,30 +201,30 @@ internal static class InteractionRows
     /// Binds parameters in a fixed order: the first time a command is bound it gets new parameters, later times the same
     /// parameters get new values, so a command kept across rows keeps its prepared statement and its parameter objects.
     /// </summary>
-    private struct ParameterBinder(DbCommand command)
+    private struct ParameterBinder(StatementParameters parameters)
     {
         private int _next;
 
         public void Bind(string name, object? value)
         {
             int index = _next++;
-            if (index < command.Parameters.Count)
+            if (index < parameters.List.Count)
             {
-                command.Parameters[index].Value = value ?? DBNull.Value;
+                parameters.List[index].Value = value ?? DBNull.Value;
             }
             else
             {
-                Add(command, name, value);
+                Add(parameters, name, value);
             }
         }
     }
 
-    public static void Add(DbCommand command, string name, object? value)
+    public static void Add(StatementParameters parameters, string name, object? value)
     {
-        var parameter = command.CreateParameter();
+        var parameter = parameters.Create();
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
+        parameters.List.Add(parameter);
     }
 
     public static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -38,10 +38,18 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
             return;
         }
 
-        await GuardAsync(() => WriteAsync(async (connection, tx, ct) =>
+        await GuardAsync(() => WriteInteractionsAsync(batch, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="batch"/> in one transaction: by default with <see cref="InteractionWriteCommands"/> in a
+    /// transaction of <see cref="WriteAsync"/>, on the commands <see cref="KeptWriteCommands"/> keeps if it keeps any.
+    /// </summary>
+    private protected virtual Task WriteInteractionsAsync(IReadOnlyList<Interaction> batch, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, tx, ct) =>
         {
             var kept = KeptWriteCommands(connection);
-            var commands = kept ?? new InteractionWriteCommands(connection, KeyRateChargeSql);
+            var commands = kept ?? new InteractionWriteCommands(connection);
             try
             {
                 await commands.WriteAsync(batch, tx, ct).ConfigureAwait(false);
@@ -53,20 +61,13 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
                     commands.Dispose();
                 }
             }
-        }, cancellationToken)).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <summary>
     /// The interaction statements a store keeps prepared on <paramref name="connection"/> across batches (it owns and
     /// disposes them), or null to prepare them once per batch.
     /// </summary>
     private protected virtual InteractionWriteCommands? KeptWriteCommands(DbConnection connection) => null;
-
-    /// <summary>
-    /// For a store that keeps shared per-minute key counts (<see cref="IKeyRateStore"/>): the statement adding a key's
-    /// tokens to its minute (<c>@key_id</c>, <c>@minute</c>, <c>@tokens</c>), run once per key with each batch.
-    /// </summary>
-    private protected virtual string? KeyRateChargeSql => null;
 
     public async Task<Interaction?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
