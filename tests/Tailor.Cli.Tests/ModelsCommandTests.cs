@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Tailor.Testing;
 
 namespace Tailor.Cli.Tests;
 
@@ -169,6 +170,33 @@ public sealed class ModelsCommandTests : IAsyncLifetime
         await Expect("an openai-compatible model needs --base-url", "models", "import", "my-model", "--provider", "openai-compatible");
         await Expect("--export: no lineage.json in data", "models", "import", "models/base.gguf", "--export", "data");
         await Expect("'ft' matches several models", "models", "show", "ft");
+    }
+
+    [Fact]
+    public async Task With_a_PostgreSQL_store_a_model_shows_the_eval_runs_kept_in_the_SQLite_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await PostgresTestDatabase.CreateAsync(ct);
+        if (database is null)
+        {
+            Assert.SkipWhen(!PostgresTestDatabase.Required, PostgresTestDatabase.MissingMessage);
+            Assert.Fail("CI must run the PostgreSQL tests, but " + PostgresTestDatabase.MissingMessage);
+        }
+
+        // Eval runs live in the SQLite file of store.path whatever the store of interactions and models is.
+        File.AppendAllText(_cli.PathOf("tailor.yaml"), "store:\n  provider: postgres\n  connection_string_env: MODELS_PG\n");
+        _cli.WithVariable("MODELS_PG", database.ConnectionString);
+        Directory.CreateDirectory(_cli.PathOf("evals"));
+        File.WriteAllText(_cli.PathOf("evals", "one.yaml"), "id: one\ncases:\n  - id: ember\n    input: What is the code of ember?\n    expected: ember is 100\n");
+        var imported = TuneProject.Json(await _cli.RunAsync("models", "import", "models/base.gguf", "--id", "base-v1", "--json"));
+        Assert.Equal("base-v1", imported.GetProperty("id").GetString());
+
+        var eval = await _cli.RunAsync("eval", "run", "--suite", "evals/one.yaml", "--model", "base", "--no-cache");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        var shown = TuneProject.Json(await _cli.RunAsync("models", "show", "base-v1", "--json"));
+
+        var run = Assert.Single(shown.GetProperty("eval_runs").EnumerateArray());
+        Assert.Equal(("one", "base"), (run.GetProperty("suite").GetString(), run.GetProperty("model").GetString()));
     }
 
     [Fact]

@@ -63,12 +63,15 @@ internal static class ModelsShowCommand
         return command;
     }
 
-    /// <summary>The eval runs whose recorded model is this one (its file or vendor id, or its registry id for adapters).</summary>
+    /// <summary>
+    /// The eval runs whose recorded model is this one (its file or vendor id, or its registry id for adapters), read from
+    /// the SQLite file of <c>store.path</c>, where <c>tailor eval run</c> keeps them whichever store the interactions use.
+    /// </summary>
     private static async Task<List<EvalRun>> EvalRunsAsync(TuneWorkspace workspace, RegisteredModel model, CancellationToken ct)
     {
         var spec = workspace.Project.Spec;
         string path = spec.ResolvePath(spec.Store.Path);
-        if (spec.Store.Provider != "sqlite" || !File.Exists(path))
+        if (!File.Exists(path))
         {
             return [];
         }
