@@ -15,6 +15,9 @@
 #                measured below saturation instead of as queueing on the gateway's core.
 #   Tailor also runs once with its SQLite file in /dev/shm (tailor-shm): the same code, WAL and full sync, on RAM,
 #   to separate the gateway's own cost from the disk's sync latency.
+#   TAILOR_BENCH_POSTGRES=1  also runs Tailor on the PostgreSQL store (tailor-postgres): a throwaway server from the
+#                Debian package (.ci/start-postgres), durable defaults, pinned to core 0 with the gateway, as the
+#                SQLite store shares the gateway's core in-process.
 # Needs: wrk (apt-get install wrk), npm (Portkey installs into bench/.peers/ on first run), the .NET SDK.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -37,7 +40,14 @@ mock="$root/bench/Tailor.Bench.MockUpstream/bin/Release/net10.0/Tailor.Bench.Moc
 
 work="$(mktemp -d)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work" "/dev/shm/tailor-bench-$$"; }
+pg_dir="/tmp/tailor-bench-pg-$$"
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -f "$pg_dir/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" -D "$pg_dir/data" -m fast stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work" "/dev/shm/tailor-bench-$$" "$pg_dir"
+}
 trap cleanup EXIT
 
 . "$root/bench/scripts/gateway-common.sh"
@@ -74,13 +84,19 @@ taskset -c 1 dotnet "$mock" "$mock_port" & pids+=($!)
 wait_for "http://127.0.0.1:$mock_port/v1/models"
 add_target direct "http://127.0.0.1:$mock_port/v1/chat/completions" "" "$body"
 
-variants=(tailor tailor-shm ${TAILOR_BENCH_MODERATION:+tailor-moderation})
+variants=(tailor tailor-shm ${TAILOR_BENCH_MODERATION:+tailor-moderation} ${TAILOR_BENCH_POSTGRES:+tailor-postgres})
+if [ -n "${TAILOR_BENCH_POSTGRES:-}" ]; then
+  # The server and its backends inherit the pinning to core 0.
+  TAILOR_BENCH_PG_CONNECTION="$(TAILOR_PG_DIR="$pg_dir" TAILOR_PG_PORT=55499 taskset -c 0 "$root/.ci/start-postgres")"
+  export TAILOR_BENCH_PG_CONNECTION
+fi
 tailor_pids=()
 for v in "${!variants[@]}"; do
   variant="${variants[$v]}" dir="$work/${variants[$v]}" port=$((tailor_port + v))
   moderation=0; store=.tailor/tailor.db
   [ "$variant" = tailor-moderation ] && moderation=1
   [ "$variant" = tailor-shm ] && store="/dev/shm/tailor-bench-$$/tailor.db"
+  [ "$variant" = tailor-postgres ] && store=postgres
   mkdir -p "$dir"; write_spec "$dir" "$moderation" "$store"
   key="$(dotnet "$cli" keys create --name bench --project "$dir" 2>/dev/null)"
   taskset -c 0 dotnet "$cli" serve --project "$dir" --url "http://127.0.0.1:$port" --quiet >/dev/null 2>"$dir/tailor.log" & tailor_pids+=($!); pids+=($!)
