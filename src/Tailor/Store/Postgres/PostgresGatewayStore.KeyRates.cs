@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 using Tailor.Store.Relational;
 
@@ -6,17 +7,19 @@ namespace Tailor.Store.Postgres;
 /// <summary>
 /// Shared per-minute key limits: a row per key and calendar minute counts requests (at admission) and tokens (with
 /// the interactions, in their transaction). Admission is a sliding-window counter over the current and previous
-/// minute, decided under the row's lock so instances admitting at once see each other's counts.
+/// minute, read back from the count's own atomic increment, so instances admitting at once see each other's counts.
 /// </summary>
 public sealed partial class PostgresGatewayStore
 {
     private const string TakeRequest = """
-        INSERT INTO key_rate_windows AS w (key_id, minute_ms, requests, tokens) VALUES (@key_id, @minute, 1, 0)
-        ON CONFLICT (key_id, minute_ms) DO UPDATE SET requests = w.requests + 1
+        INSERT INTO key_rate_windows AS w (key_id, minute_ms, requests, tokens) VALUES (@key_id, @minute, @count, 0)
+        ON CONFLICT (key_id, minute_ms) DO UPDATE SET requests = w.requests + @count
         RETURNING w.requests, w.tokens,
             COALESCE((SELECT p.requests FROM key_rate_windows p WHERE p.key_id = @key_id AND p.minute_ms = @previous), 0),
             COALESCE((SELECT p.tokens FROM key_rate_windows p WHERE p.key_id = @key_id AND p.minute_ms = @previous), 0)
         """;
+
+    private const string GiveBack = "UPDATE key_rate_windows SET requests = requests - @count WHERE key_id = @key_id AND minute_ms = @minute";
 
     // Only keys admitted through the windows lately (those with a per-minute limit) are charged: others get no rows.
     private const string ChargeTokens = """
@@ -28,24 +31,38 @@ public sealed partial class PostgresGatewayStore
 
     private long _prunedMinute;
 
-    public async Task<KeyRateDecision> TryTakeRequestAsync(
+    private readonly ConcurrentDictionary<string, KeyAdmissionQueue> _admissions = new(StringComparer.Ordinal);
+
+    public Task<KeyRateDecision> TryTakeRequestAsync(
         string keyId, DateTimeOffset at, int? requestsPerMinute, long? tokensPerMinute, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keyId);
         long now = at.ToUnixTimeMilliseconds();
         long minute = KeyRateWindow.MinuteOf(now);
-        double elapsed = (now - minute) / (double)KeyRateWindow.MinuteMs;
+        var request = new KeyAdmissionQueue.Request(minute, (now - minute) / (double)KeyRateWindow.MinuteMs, requestsPerMinute, tokensPerMinute);
+        return _admissions.GetOrAdd(keyId, _ => new KeyAdmissionQueue())
+            .TakeAsync(request, group => TakeRequestsAsync(keyId, group), cancellationToken);
+    }
+
+    /// <summary>
+    /// Counts <paramref name="group"/> (requests of one key and minute, in arrival order) in one round trip and decides
+    /// each as if they had come one by one: a request sees the count before the group plus the group's earlier admitted
+    /// requests and itself. The refused are given back.
+    /// </summary>
+    private async Task<KeyRateDecision[]> TakeRequestsAsync(string keyId, IReadOnlyList<KeyAdmissionQueue.Request> group)
+    {
+        long minute = group[0].Minute;
         try
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var batch = new NpgsqlBatch(connection, tx);
-            // A lost counter update costs at most a request's worth of accuracy; it need not wait for the disk.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
+            // The round trip serves every request of the group, so no one request's cancellation stops it. It commits on
+            // its own, without waiting for the disk (a lost count costs a few requests' worth of accuracy).
+            await using var connection = await _counters.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection);
             var take = new NpgsqlBatchCommand(TakeRequest);
             take.Parameters.AddWithValue("key_id", keyId);
             take.Parameters.AddWithValue("minute", minute);
             take.Parameters.AddWithValue("previous", minute - KeyRateWindow.MinuteMs);
+            take.Parameters.AddWithValue("count", (long)group.Count);
             batch.BatchCommands.Add(take);
             if (Interlocked.Exchange(ref _prunedMinute, minute) != minute)
             {
@@ -56,31 +73,35 @@ public sealed partial class PostgresGatewayStore
             }
 
             long requests, tokens, previousRequests, previousTokens;
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            await using (var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                // The SET before it has a result without columns.
-                while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-                {
-                }
-
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 (requests, tokens, previousRequests, previousTokens) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
             }
 
-            var decision = KeyRateWindow.Decide(requests, tokens, previousRequests, previousTokens, elapsed, requestsPerMinute, tokensPerMinute);
-            if (decision.Admitted)
+            var decisions = new KeyRateDecision[group.Count];
+            long before = requests - group.Count, admitted = 0;
+            for (int i = 0; i < group.Count; i++)
             {
-                await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            else
-            {
-                // A refused request is not counted: a client retrying while refused does not push its wait further out.
-                await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                var r = group[i];
+                decisions[i] = KeyRateWindow.Decide(before + admitted + 1, tokens, previousRequests, previousTokens, r.Elapsed, r.RequestsPerMinute, r.TokensPerMinute);
+                admitted += decisions[i].Admitted ? 1 : 0;
             }
 
-            return decision;
+            if (admitted < group.Count)
+            {
+                // A refused request is not counted: a client retrying while refused does not push its wait further out.
+                // Until it is given back, another instance may count it (and refuse a request at the limit's edge).
+                await using var giveBack = new NpgsqlCommand(GiveBack, connection);
+                giveBack.Parameters.AddWithValue("key_id", keyId);
+                giveBack.Parameters.AddWithValue("minute", minute);
+                giveBack.Parameters.AddWithValue("count", group.Count - admitted);
+                await giveBack.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return decisions;
         }
-        catch (Exception e) when (IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (IsUnavailable(e))
         {
             throw Unavailable(e);
         }

@@ -19,9 +19,16 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresGatewayStore(NpgsqlDataSource dataSource, string location)
+    // The per-minute key counts: their own pool, whose commits do not wait for the server's disk (see KeyRates).
+    private readonly NpgsqlDataSource _counters;
+
+    private PostgresGatewayStore(string connectionString, string location)
     {
-        _dataSource = dataSource;
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _counters = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Options = (new NpgsqlConnectionStringBuilder(connectionString).Options + " -c synchronous_commit=off").Trim(),
+        }.ConnectionString);
         Location = location;
     }
 
@@ -35,11 +42,10 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // A location for messages: never the password.
         string location = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
-        var dataSource = NpgsqlDataSource.Create(DataSourceConnectionString(connectionString));
-        var store = new PostgresGatewayStore(dataSource, location);
+        var store = new PostgresGatewayStore(DataSourceConnectionString(connectionString), location);
         try
         {
-            await PostgresMigrations.ApplyAsync(dataSource, timeProvider ?? TimeProvider.System, location, cancellationToken).ConfigureAwait(false);
+            await PostgresMigrations.ApplyAsync(store._dataSource, timeProvider ?? TimeProvider.System, location, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (store.IsUnavailable(e))
         {
@@ -108,5 +114,9 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
         _ => false,
     };
 
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _counters.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }
