@@ -332,12 +332,7 @@ public sealed class EvalCommandTests : IAsyncLifetime
     [Fact]
     public async Task With_a_PostgreSQL_store_the_runner_records_its_calls_there_and_keeps_results_in_the_SQLite_file()
     {
-        await using var database = await PostgresTestDatabase.CreateAsync(Ct);
-        if (database is null)
-        {
-            Assert.SkipWhen(!PostgresTestDatabase.Required, PostgresTestDatabase.MissingMessage);
-            Assert.Fail("CI must run the PostgreSQL tests, but " + PostgresTestDatabase.MissingMessage);
-        }
+        await using var database = await PostgresTestDatabase.RequireAsync(Ct);
 
         File.AppendAllText(_cli.PathOf("tailor.yaml"), "\nstore:\n  provider: postgres\n  connection_string_env: EVAL_PG\n");
         _cli.WithVariable("EVAL_PG", database.ConnectionString);

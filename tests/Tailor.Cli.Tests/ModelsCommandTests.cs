@@ -176,12 +176,7 @@ public sealed class ModelsCommandTests : IAsyncLifetime
     public async Task With_a_PostgreSQL_store_a_model_shows_the_eval_runs_kept_in_the_SQLite_file()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var database = await PostgresTestDatabase.CreateAsync(ct);
-        if (database is null)
-        {
-            Assert.SkipWhen(!PostgresTestDatabase.Required, PostgresTestDatabase.MissingMessage);
-            Assert.Fail("CI must run the PostgreSQL tests, but " + PostgresTestDatabase.MissingMessage);
-        }
+        await using var database = await PostgresTestDatabase.RequireAsync(ct);
 
         // Eval runs live in the SQLite file of store.path whatever the store of interactions and models is.
         File.AppendAllText(_cli.PathOf("tailor.yaml"), "store:\n  provider: postgres\n  connection_string_env: MODELS_PG\n");

@@ -34,16 +34,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task Every_response_received_in_full_survives_repeated_SIGKILL_of_the_gateway_on_PostgreSQL()
     {
-        await using var database = await PostgresTestDatabase.CreateAsync(TestContext.Current.CancellationToken);
-        if (database is null)
-        {
-            if (PostgresTestDatabase.Required)
-            {
-                Assert.Fail("CI must run the PostgreSQL tests, but " + PostgresTestDatabase.MissingMessage);
-            }
-
-            Assert.Skip(PostgresTestDatabase.MissingMessage);
-        }
+        await using var database = await PostgresTestDatabase.RequireAsync(TestContext.Current.CancellationToken);
 
         await using var harness = await DurabilityHarness.CreateAsync(seed: 7, database.ConnectionString);
         int cycles = Math.Max(10, Cycles(10) / 5);

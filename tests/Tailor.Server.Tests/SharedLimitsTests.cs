@@ -18,7 +18,7 @@ public sealed class SharedLimitsTests
     [Fact]
     public async Task Two_gateways_on_one_database_enforce_one_requests_per_minute_limit_between_them()
     {
-        await using var database = await RequireAsync();
+        await using var database = await PostgresTestDatabase.RequireAsync(TestContext.Current.CancellationToken);
         await using var firstStore = await PostgresGatewayStore.OpenAsync(database.ConnectionString);
         await using var secondStore = await PostgresGatewayStore.OpenAsync(database.ConnectionString);
         await using var first = await GatewayFixture.StartAsync(openStore: _ => Task.FromResult<IGatewayStore>(firstStore));
@@ -49,7 +49,7 @@ public sealed class SharedLimitsTests
     [Fact]
     public async Task While_the_database_is_out_of_reach_the_instances_own_buckets_decide_and_it_is_asked_again_later()
     {
-        await using var database = await RequireAsync();
+        await using var database = await PostgresTestDatabase.RequireAsync(TestContext.Current.CancellationToken);
         var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
         await using var proxy = TcpProxy.Start(direct.Host!, direct.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2, CommandTimeout = 3 }.ConnectionString;
@@ -78,21 +78,5 @@ public sealed class SharedLimitsTests
         time.Advance(KeyLimiter.SharedRetryDelay);
         Assert.Null(await limiter.TryAdmitAsync(key, ct));
         Assert.Equal(3, (await store.TryTakeRequestAsync("k1", time.GetUtcNow(), null, null, ct)).Requests);
-    }
-
-    private static async Task<PostgresTestDatabase> RequireAsync()
-    {
-        var database = await PostgresTestDatabase.CreateAsync(TestContext.Current.CancellationToken);
-        if (database is null)
-        {
-            if (PostgresTestDatabase.Required)
-            {
-                Assert.Fail("CI must run the PostgreSQL tests, but " + PostgresTestDatabase.MissingMessage);
-            }
-
-            Assert.Skip(PostgresTestDatabase.MissingMessage);
-        }
-
-        return database;
     }
 }

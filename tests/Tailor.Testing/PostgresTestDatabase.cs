@@ -38,6 +38,27 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
     /// <summary>Connects to the test server with this instance's schema first on the search path.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// Creates a fresh schema, or ends the test when there is no server: skipped with instructions on a developer's machine,
+    /// failed in CI (<see cref="Required"/>), where the PostgreSQL tests must run.
+    /// </summary>
+    public static async Task<PostgresTestDatabase> RequireAsync(CancellationToken cancellationToken = default)
+    {
+        var database = await CreateAsync(cancellationToken);
+        if (database is not null)
+        {
+            return database;
+        }
+
+        if (Required)
+        {
+            Xunit.Assert.Fail("CI must run the PostgreSQL tests, but " + MissingMessage);
+        }
+
+        Xunit.Assert.Skip(MissingMessage);
+        return null!;
+    }
+
     /// <summary>Creates a fresh schema; null when <see cref="ServerConnectionString"/> is not set.</summary>
     public static async Task<PostgresTestDatabase?> CreateAsync(CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,7 @@ public sealed class PostgresGatewayStoreTests : GatewayStoreContract
 {
     private PostgresTestDatabase? _database;
 
-    public override async ValueTask InitializeAsync() => _database = await RequirePostgres.CreateAsync();
+    public override async ValueTask InitializeAsync() => _database = await PostgresTestDatabase.RequireAsync(TestContext.Current.CancellationToken);
 
     protected override async Task<IGatewayStore> OpenAsync() => await PostgresGatewayStore.OpenAsync(_database!.ConnectionString);
 

@@ -227,7 +227,7 @@ public sealed class PostgresTuningStoreTests : TuningStoreContract
 {
     private PostgresTestDatabase? _database;
 
-    public override async ValueTask InitializeAsync() => _database = await RequirePostgres.CreateAsync();
+    public override async ValueTask InitializeAsync() => _database = await PostgresTestDatabase.RequireAsync(TestContext.Current.CancellationToken);
 
     protected override async Task<RelationalGatewayStore> OpenAsync() => await PostgresGatewayStore.OpenAsync(_database!.ConnectionString);
 
