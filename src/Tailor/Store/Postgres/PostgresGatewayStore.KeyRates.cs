@@ -31,6 +31,17 @@ public sealed partial class PostgresGatewayStore
 
     private long _prunedMinute;
 
+    // A transaction on the key counts, sent whole in one round trip (the caller adds its statements and COMMIT): the
+    // key's row is locked only while the server runs it, and the commit does not wait for the disk.
+    private static NpgsqlBatch CountsTransaction(NpgsqlConnection connection)
+    {
+        var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        // SET LOCAL rather than a connection option, which a pooler such as PgBouncer refuses.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
+        return batch;
+    }
+
     private readonly ConcurrentDictionary<string, KeyAdmissionQueue> _admissions = new(StringComparer.Ordinal);
 
     public Task<KeyRateDecision> TryTakeRequestAsync(
@@ -54,10 +65,10 @@ public sealed partial class PostgresGatewayStore
         long minute = group[0].Minute;
         try
         {
-            // The round trip serves every request of the group, so no one request's cancellation stops it. It commits on
-            // its own, without waiting for the disk (a lost count costs a few requests' worth of accuracy).
-            await using var connection = await _counters.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-            await using var batch = new NpgsqlBatch(connection);
+            // The round trip serves every request of the group, so no one request's cancellation stops it. A count lost to
+            // a crash (its commit does not wait for the disk) costs a few requests' worth of accuracy.
+            await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var batch = CountsTransaction(connection);
             var take = new NpgsqlBatchCommand(TakeRequest);
             take.Parameters.AddWithValue("key_id", keyId);
             take.Parameters.AddWithValue("minute", minute);
@@ -72,9 +83,16 @@ public sealed partial class PostgresGatewayStore
                 batch.BatchCommands.Add(prune);
             }
 
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+
             long requests, tokens, previousRequests, previousTokens;
             await using (var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                // BEGIN and SET come first, with results without columns.
+                while (reader.FieldCount == 0 && await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                }
+
                 await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 (requests, tokens, previousRequests, previousTokens) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
             }
@@ -92,10 +110,13 @@ public sealed partial class PostgresGatewayStore
             {
                 // A refused request is not counted: a client retrying while refused does not push its wait further out.
                 // Until it is given back, another instance may count it (and refuse a request at the limit's edge).
-                await using var giveBack = new NpgsqlCommand(GiveBack, connection);
-                giveBack.Parameters.AddWithValue("key_id", keyId);
-                giveBack.Parameters.AddWithValue("minute", minute);
-                giveBack.Parameters.AddWithValue("count", group.Count - admitted);
+                await using var giveBack = CountsTransaction(connection);
+                var update = new NpgsqlBatchCommand(GiveBack);
+                update.Parameters.AddWithValue("key_id", keyId);
+                update.Parameters.AddWithValue("minute", minute);
+                update.Parameters.AddWithValue("count", group.Count - admitted);
+                giveBack.BatchCommands.Add(update);
+                giveBack.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
                 await giveBack.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
 

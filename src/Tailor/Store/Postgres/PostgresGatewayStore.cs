@@ -19,16 +19,9 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    // The per-minute key counts: their own pool, whose commits do not wait for the server's disk (see KeyRates).
-    private readonly NpgsqlDataSource _counters;
-
     private PostgresGatewayStore(string connectionString, string location)
     {
         _dataSource = NpgsqlDataSource.Create(connectionString);
-        _counters = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            Options = (new NpgsqlConnectionStringBuilder(connectionString).Options + " -c synchronous_commit=off").Trim(),
-        }.ConnectionString);
         Location = location;
     }
 
@@ -62,9 +55,9 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
     }
 
     /// <summary>
-    /// Unless the connection string says otherwise, the statements a connection runs often (the interaction insert,
-    /// the key lookups) are prepared on the server once and then only bound: parsing and planning the insert's 23
-    /// parameters on every row cost the gateway a quarter of its throughput (bench/results/gateway.md). A pooler in
+    /// Unless the connection string says otherwise, the statements a connection runs often (the interaction insert, the
+    /// key counts) are prepared on the server once and then only bound: not parsing and planning the insert's 23
+    /// parameters on every row raised the gateway's throughput by 22-38% (bench/results/gateway.md, run 29). A pooler in
     /// transaction mode that cannot keep prepared statements needs <c>Max Auto Prepare=0</c>.
     /// </summary>
     internal static string DataSourceConnectionString(string connectionString)
@@ -114,9 +107,5 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
         _ => false,
     };
 
-    public override async ValueTask DisposeAsync()
-    {
-        await _counters.DisposeAsync().ConfigureAwait(false);
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
-    }
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
