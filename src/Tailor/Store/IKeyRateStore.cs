@@ -2,8 +2,8 @@ namespace Tailor.Store;
 
 /// <summary>
 /// Per-key request and token counts by minute, kept where every gateway instance sees them (a shared database), so a
-/// key's per-minute limits hold across instances instead of per process. Tokens are added with the interactions that
-/// used them (in the same transaction); requests are counted at admission.
+/// key's per-minute limits hold across instances instead of per process. Tokens are added when the interactions that
+/// used them are written; requests are counted at admission.
 /// </summary>
 public interface IKeyRateStore
 {

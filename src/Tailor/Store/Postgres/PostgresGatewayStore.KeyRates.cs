@@ -5,9 +5,10 @@ using Tailor.Store.Relational;
 namespace Tailor.Store.Postgres;
 
 /// <summary>
-/// Shared per-minute key limits: a row per key and calendar minute counts requests (at admission) and tokens (with
-/// the interactions, in their transaction). Admission is a sliding-window counter over the current and previous
-/// minute, read back from the count's own atomic increment, so instances admitting at once see each other's counts.
+/// Shared per-minute key limits: a row per key and calendar minute counts requests (at admission) and tokens (right
+/// after the interactions that used them are written). Admission is a sliding-window counter over the current and
+/// previous minute, read back from the count's own atomic increment, so instances admitting at once see each other's
+/// counts.
 /// </summary>
 public sealed partial class PostgresGatewayStore
 {
@@ -40,6 +41,46 @@ public sealed partial class PostgresGatewayStore
         // SET LOCAL rather than a connection option, which a pooler such as PgBouncer refuses.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
         return batch;
+    }
+
+    /// <summary>
+    /// Adds the tokens of a batch just written to the minute rows of its keys, in a transaction of its own that does not
+    /// wait for the disk. Not in the batch's transaction: that one holds its rows until its commit is synced, and the
+    /// key's admissions, which count in the same row, would wait for every sync of the log. Only keys this instance
+    /// admitted through the windows (those with a per-minute limit) are charged, so other traffic pays nothing.
+    /// </summary>
+    private async Task ChargeTokensAsync(NpgsqlConnection connection, IReadOnlyDictionary<string, (long Tokens, long AtMs)> usage)
+    {
+        NpgsqlBatch? charge = null;
+        foreach (var (keyId, (tokens, at)) in usage)
+        {
+            if (tokens > 0 && _admissions.ContainsKey(keyId))
+            {
+                charge ??= CountsTransaction(connection);
+                var add = new NpgsqlBatchCommand(ChargeTokens);
+                InteractionRows.BindKeyRate(add, keyId, tokens, at);
+                charge.BatchCommands.Add(add);
+            }
+        }
+
+        if (charge is null)
+        {
+            return;
+        }
+
+        await using (charge.ConfigureAwait(false))
+        {
+            charge.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            try
+            {
+                await charge.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is PostgresException || IsUnavailable(e))
+            {
+                // The interactions are written; failing now would have them written again. A count lost here costs the
+                // token limit a batch's worth of accuracy, as a count lost to a crash does.
+            }
+        }
     }
 
     private readonly ConcurrentDictionary<string, KeyAdmissionQueue> _admissions = new(StringComparer.Ordinal);

@@ -78,9 +78,10 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
     private protected override async Task WriteInteractionsAsync(IReadOnlyList<Interaction> batch, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var commands = new InteractionWriteCommands(connection, ChargeTokens, batched: true);
+        using var commands = new InteractionWriteCommands(connection, batched: true);
         // Once sent, the batch is not cancelled (its commit is part of it): a caller told "written" must be right.
         await commands.WriteAsync(batch, transaction: null, CancellationToken.None).ConfigureAwait(false);
+        await ChargeTokensAsync(connection, commands.Usage).ConfigureAwait(false);
     }
 
     protected override async Task WriteAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> work, CancellationToken cancellationToken)

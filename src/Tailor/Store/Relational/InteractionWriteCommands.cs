@@ -10,20 +10,20 @@ namespace Tailor.Store.Relational;
 /// (<paramref name="batched"/>, for a server), they go as one <see cref="DbBatch"/>: one round trip for the whole batch.
 /// </summary>
 /// <remarks>Not thread-safe: used by one writer at a time, like its connection.</remarks>
-internal sealed class InteractionWriteCommands(
-    DbConnection connection, string? keyRateChargeSql = null, IInteractionRowWriter? rows = null, bool batched = false) : IDisposable
+internal sealed class InteractionWriteCommands(DbConnection connection, IInteractionRowWriter? rows = null, bool batched = false) : IDisposable
 {
     private readonly HashSet<string> _promptsWritten = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, (long Tokens, long AtMs)> _usage = new(StringComparer.Ordinal);
     private DbCommand? _prompt;
     private DbCommand? _insert;
     private DbCommand? _keyUsage;
-    private DbCommand? _keyRate;
+
+    /// <summary>The tokens of the last batch written per key, with the time of its last answer (Unix ms), by key id.</summary>
+    public IReadOnlyDictionary<string, (long Tokens, long AtMs)> Usage => _usage;
 
     /// <summary>
     /// Writes <paramref name="batch"/> in <paramref name="transaction"/>: each prompt version once, every row, and one
-    /// usage update per key (a batch from one key touches its row once, not once per record), and, for a store that keeps
-    /// shared per-minute counts, the key's tokens added to the minute they were used in. Keys are updated in id
+    /// usage update per key (a batch from one key touches its row once, not once per record). Keys are updated in id
     /// order, so two gateways sharing a PostgreSQL database never lock the same keys in opposite orders. Batched without
     /// a transaction, the statements run in the server's implicit transaction of the batch (PostgreSQL's, for one Sync).
     /// </summary>
@@ -69,12 +69,6 @@ internal sealed class InteractionWriteCommands(
             var keyUsage = Next(statements, ref _keyUsage, InteractionRows.AddKeyUsage, transaction);
             InteractionRows.BindKeyUsage(keyUsage, keyId, tokens, at);
             await keyUsage.RunAsync(cancellationToken).ConfigureAwait(false);
-            if (keyRateChargeSql is not null)
-            {
-                var keyRate = Next(statements, ref _keyRate, keyRateChargeSql, transaction);
-                InteractionRows.BindKeyRate(keyRate, keyId, tokens, at);
-                await keyRate.RunAsync(cancellationToken).ConfigureAwait(false);
-            }
         }
 
         if (statements is not null)
@@ -88,7 +82,6 @@ internal sealed class InteractionWriteCommands(
         _prompt?.Dispose();
         _insert?.Dispose();
         _keyUsage?.Dispose();
-        _keyRate?.Dispose();
         rows?.Dispose();
     }
 
