@@ -129,29 +129,21 @@ public sealed class GroupCommitWriter : IInteractionSink, IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch)
+    // mayBeWritten: an earlier attempt failed without an answer (a connection lost after the commit was sent), so the
+    // store may hold the batch already, and a retry that fails on their ids means it does.
+    private async Task WriteAsync(List<Pending> batch, bool mayBeWritten = false)
     {
         while (true)
         {
             try
             {
                 await _store.RecordBatchAsync([.. batch.Select(p => p.Interaction)], CancellationToken.None).ConfigureAwait(false);
-                if (_unavailable)
-                {
-                    _unavailable = false;
-                    GatewayLog.StoreRecovered(_logger, QueueDepth);
-                }
-
-                Interlocked.Add(ref _written, batch.Count);
-                foreach (var pending in batch)
-                {
-                    pending.Committed.TrySetResult();
-                }
-
+                Committed(batch);
                 return;
             }
             catch (StoreUnavailableException e)
             {
+                mayBeWritten = true;
                 Interlocked.Increment(ref _failedBatches);
                 if (!_unavailable)
                 {
@@ -176,24 +168,70 @@ public sealed class GroupCommitWriter : IInteractionSink, IAsyncDisposable
                 }
             }
 #pragma warning disable CA1031 // A record the store rejects fails its own request, never the writer loop.
-            catch (Exception) when (batch.Count > 1)
-            {
-                // One bad record must not sink its neighbours: write them one by one.
-                Interlocked.Increment(ref _failedBatches);
-                foreach (var pending in batch)
-                {
-                    await WriteAsync([pending]).ConfigureAwait(false);
-                }
-
-                return;
-            }
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                if (mayBeWritten && await AllStoredAsync(batch).ConfigureAwait(false))
+                {
+                    // The lost attempt had committed: the batch is written, once.
+                    Committed(batch);
+                    return;
+                }
+
+                Interlocked.Increment(ref _failedBatches);
+                if (batch.Count > 1)
+                {
+                    // One bad record must not sink its neighbours: write them one by one.
+                    foreach (var pending in batch)
+                    {
+                        await WriteAsync([pending], mayBeWritten).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
                 GatewayLog.RecordRejected(_logger, batch[0].Interaction.Id, e.Message);
                 Fail(batch, e);
                 return;
             }
+        }
+    }
+
+    private void Committed(List<Pending> batch)
+    {
+        if (_unavailable)
+        {
+            _unavailable = false;
+            GatewayLog.StoreRecovered(_logger, QueueDepth);
+        }
+
+        Interlocked.Add(ref _written, batch.Count);
+        foreach (var pending in batch)
+        {
+            pending.Committed.TrySetResult();
+        }
+    }
+
+    // Whether every record of the batch is in the store (ids are the gateway's own ULIDs, so a record there is this one).
+    private async Task<bool> AllStoredAsync(List<Pending> batch)
+    {
+        try
+        {
+            foreach (var pending in batch)
+            {
+                if (await _store.GetAsync(pending.Interaction.Id, CancellationToken.None).ConfigureAwait(false) is null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+#pragma warning disable CA1031 // Not knowing is "no": the batch goes on to be split and retried as before.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
         }
     }
 
