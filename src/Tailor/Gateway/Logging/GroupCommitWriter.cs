@@ -178,10 +178,10 @@ public sealed class GroupCommitWriter : IInteractionSink, IAsyncDisposable
                     return;
                 }
 
-                Interlocked.Increment(ref _failedBatches);
                 if (batch.Count > 1)
                 {
                     // One bad record must not sink its neighbours: write them one by one.
+                    Interlocked.Increment(ref _failedBatches);
                     foreach (var pending in batch)
                     {
                         await WriteAsync([pending], mayBeWritten).ConfigureAwait(false);

@@ -5,7 +5,7 @@ namespace Tailor.Store.Postgres;
 /// requests that arrive wait, and the next round trip counts them all at once and hands each its decision in arrival
 /// order. A busy key then costs the database one statement at a time per instance, instead of one per request in
 /// flight, all updating the same row: with one per request, 64 requests in flight queued on that row's lock until the
-/// log's own writes (which add tokens to the row) starved and timed out.
+/// log's writes, which then added tokens to the same row in their own transactions, starved and timed out.
 /// </summary>
 /// <remarks>Thread-safe. Only the requests of one calendar minute share a round trip (each counts in its minute's row).</remarks>
 internal sealed class KeyAdmissionQueue
