@@ -17,7 +17,7 @@
 #   to separate the gateway's own cost from the disk's sync latency.
 #   TAILOR_BENCH_POSTGRES=1  also runs Tailor on the PostgreSQL store (tailor-postgres): a throwaway server from the
 #                Debian package (.ci/start-postgres), durable defaults, pinned to core 0 with the gateway, as the
-#                SQLite store shares the gateway's core in-process.
+#                SQLite store shares the gateway's core in-process; the connection string sets Max Auto Prepare=32.
 # Needs: wrk (apt-get install wrk), npm (Portkey installs into bench/.peers/ on first run), the .NET SDK.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -87,7 +87,8 @@ add_target direct "http://127.0.0.1:$mock_port/v1/chat/completions" "" "$body"
 variants=(tailor tailor-shm ${TAILOR_BENCH_MODERATION:+tailor-moderation} ${TAILOR_BENCH_POSTGRES:+tailor-postgres})
 if [ -n "${TAILOR_BENCH_POSTGRES:-}" ]; then
   # The server and its backends inherit the pinning to core 0.
-  TAILOR_BENCH_PG_CONNECTION="$(TAILOR_PG_DIR="$pg_dir" TAILOR_PG_PORT=55499 taskset -c 0 "$root/.ci/start-postgres")"
+  # Prepared statements on, as docs/gateway.md recommends for a direct connection (not through PgBouncer).
+  TAILOR_BENCH_PG_CONNECTION="$(TAILOR_PG_DIR="$pg_dir" TAILOR_PG_PORT=55499 taskset -c 0 "$root/.ci/start-postgres");Max Auto Prepare=32"
   export TAILOR_BENCH_PG_CONNECTION
 fi
 tailor_pids=()

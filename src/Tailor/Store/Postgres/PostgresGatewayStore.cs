@@ -35,7 +35,7 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // A location for messages: never the password.
         string location = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
-        var store = new PostgresGatewayStore(DataSourceConnectionString(connectionString), location);
+        var store = new PostgresGatewayStore(builder.ConnectionString, location);
         try
         {
             await PostgresMigrations.ApplyAsync(store._dataSource, timeProvider ?? TimeProvider.System, location, cancellationToken).ConfigureAwait(false);
@@ -52,24 +52,6 @@ public sealed partial class PostgresGatewayStore : RelationalGatewayStore, IKeyR
         }
 
         return store;
-    }
-
-    /// <summary>
-    /// Unless the connection string says otherwise, the statements a connection runs often (the interaction insert, the
-    /// key counts) are prepared on the server once and then only bound: not parsing and planning the insert's 23
-    /// parameters on every row raised the gateway's throughput by 22-38% (bench/results/gateway.md, run 29). A pooler in
-    /// transaction mode that cannot keep prepared statements needs <c>Max Auto Prepare=0</c>.
-    /// </summary>
-    internal static string DataSourceConnectionString(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
-        {
-            builder.MaxAutoPrepare = 32;
-        }
-
-        return builder.ConnectionString;
     }
 
     // One round trip per batch: its statements go as one pipeline ending in a single Sync, which PostgreSQL runs as one
