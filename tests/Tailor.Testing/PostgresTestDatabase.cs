@@ -44,19 +44,19 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
     /// </summary>
     public static async Task<PostgresTestDatabase> RequireAsync(CancellationToken cancellationToken = default)
     {
-        var database = await CreateAsync(cancellationToken);
-        if (database is not null)
-        {
-            return database;
-        }
+        return await CreateAsync(cancellationToken) ?? Missing<PostgresTestDatabase>(MissingMessage);
+    }
 
+    /// <summary>Ends a test whose server is not configured: a skip with <paramref name="message"/> locally, a failure in CI.</summary>
+    public static T Missing<T>(string message)
+    {
         if (Required)
         {
-            Xunit.Assert.Fail("CI must run the PostgreSQL tests, but " + MissingMessage);
+            Xunit.Assert.Fail("CI must run the PostgreSQL tests, but " + message);
         }
 
-        Xunit.Assert.Skip(MissingMessage);
-        return null!;
+        Xunit.Assert.Skip(message);
+        return default!;
     }
 
     /// <summary>Creates a fresh schema; null when <see cref="ServerConnectionString"/> is not set.</summary>
