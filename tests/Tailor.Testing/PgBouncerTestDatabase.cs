@@ -51,7 +51,6 @@ public sealed class PgBouncerTestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_server);
         await connection.OpenAsync();
         // The pooler still holds server connections to it.

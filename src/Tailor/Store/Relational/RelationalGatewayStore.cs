@@ -42,32 +42,10 @@ public abstract partial class RelationalGatewayStore : IGatewayStore
     }
 
     /// <summary>
-    /// Writes <paramref name="batch"/> in one transaction: by default with <see cref="InteractionWriteCommands"/> in a
-    /// transaction of <see cref="WriteAsync"/>, on the commands <see cref="KeptWriteCommands"/> keeps if it keeps any.
+    /// Writes <paramref name="batch"/> in one transaction with <see cref="InteractionWriteCommands"/>: each store says on
+    /// which connection and how (SQLite on its writer with statements kept prepared, PostgreSQL as one batch).
     /// </summary>
-    private protected virtual Task WriteInteractionsAsync(IReadOnlyList<Interaction> batch, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, tx, ct) =>
-        {
-            var kept = KeptWriteCommands(connection);
-            var commands = kept ?? new InteractionWriteCommands(connection);
-            try
-            {
-                await commands.WriteAsync(batch, tx, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (kept is null)
-                {
-                    commands.Dispose();
-                }
-            }
-        }, cancellationToken);
-
-    /// <summary>
-    /// The interaction statements a store keeps prepared on <paramref name="connection"/> across batches (it owns and
-    /// disposes them), or null to prepare them once per batch.
-    /// </summary>
-    private protected virtual InteractionWriteCommands? KeptWriteCommands(DbConnection connection) => null;
+    private protected abstract Task WriteInteractionsAsync(IReadOnlyList<Interaction> batch, CancellationToken cancellationToken);
 
     public async Task<Interaction?> GetAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -53,8 +53,8 @@ public sealed class SqliteInteractionStore : RelationalGatewayStore
     }
 
     // Every write runs on the one writer connection under the write lock: its statements stay prepared between batches.
-    private protected override InteractionWriteCommands? KeptWriteCommands(DbConnection connection) =>
-        ReferenceEquals(connection, _writer) ? _writeCommands ??= new InteractionWriteCommands(_writer, rows: new SqliteInteractionRowWriter(_writer)) : null;
+    private protected override Task WriteInteractionsAsync(IReadOnlyList<Interaction> batch, CancellationToken cancellationToken) =>
+        WriteAsync((_, tx, ct) => (_writeCommands ??= new InteractionWriteCommands(_writer, rows: new SqliteInteractionRowWriter(_writer))).WriteAsync(batch, tx, ct), cancellationToken);
 
     protected override async ValueTask<DbConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
